@@ -1,0 +1,46 @@
+/** Candidate pairs (app resource, IdP resource) one correlation rule produced. */
+export interface RuleCandidates {
+  /** How the rule reads in messages, e.g. `userName ↔ userName (case-insensitive)`. */
+  label: string;
+  pairs: ReadonlyArray<readonly [appRes: number, idpRes: number]>;
+}
+
+export interface Correlation {
+  /** app resource → the IdP identity it belongs to, and the rule that decided. */
+  matches: Map<number, { idpRes: number; rule: string }>;
+  /** app resource → several IdP identities under the first rule that matched it at all. */
+  ambiguous: Map<number, { idpRes: number[]; rule: string }>;
+  /** IdP resource → the app accounts matched to it. */
+  byIdp: Map<number, number[]>;
+}
+
+/**
+ * Applies rules in order: an app account is decided by the first rule that yields any candidate.
+ * One candidate is a match; several are ambiguous and no later rule may override that, because a
+ * weaker rule picking one of them would be a guess.
+ */
+export function correlate(rules: readonly RuleCandidates[]): Correlation {
+  const matches = new Map<number, { idpRes: number; rule: string }>();
+  const ambiguous = new Map<number, { idpRes: number[]; rule: string }>();
+  for (const rule of rules) {
+    const byApp = new Map<number, Set<number>>();
+    for (const [appRes, idpRes] of rule.pairs) {
+      if (matches.has(appRes) || ambiguous.has(appRes)) continue;
+      let set = byApp.get(appRes);
+      if (!set) byApp.set(appRes, (set = new Set()));
+      set.add(idpRes);
+    }
+    for (const [appRes, set] of byApp) {
+      const ids = [...set];
+      if (ids.length === 1 && ids[0] !== undefined) matches.set(appRes, { idpRes: ids[0], rule: rule.label });
+      else ambiguous.set(appRes, { idpRes: ids.sort((a, b) => a - b), rule: rule.label });
+    }
+  }
+  const byIdp = new Map<number, number[]>();
+  for (const [appRes, m] of matches) {
+    const list = byIdp.get(m.idpRes);
+    if (list) list.push(appRes);
+    else byIdp.set(m.idpRes, [appRes]);
+  }
+  return { matches, ambiguous, byIdp };
+}

@@ -1,0 +1,137 @@
+import { DEFAULT_SEVERITY } from '../../contract/findings';
+import { findingKey } from './finding-key';
+import type { AnalysisNames, FindingDraft, SnapshotGroup, SnapshotUser } from './types';
+import { label } from './user-findings';
+
+export interface GroupMappingConfig {
+  match: 'displayName' | 'externalId';
+  only?: readonly string[] | undefined;
+}
+
+export interface GroupMapping {
+  /** app group resource → IdP group resource */
+  pairs: Map<number, number>;
+  notes: string[];
+}
+
+function groupLabel(g: SnapshotGroup): string {
+  return g.displayName ?? g.remoteId;
+}
+
+/** Pairs each IdP group (limited to `only`) with its app group by displayName (case-insensitive) or externalId. */
+export function mapGroups(idpGroups: readonly SnapshotGroup[], appGroups: readonly SnapshotGroup[], config: GroupMappingConfig): GroupMapping {
+  const notes: string[] = [];
+  const only = config.only ? new Set(config.only.map((n) => n.toLowerCase())) : null;
+  const appIndex = new Map<string, SnapshotGroup[]>();
+  for (const g of appGroups) {
+    const key = config.match === 'displayName' ? g.displayName?.toLowerCase() : g.externalId;
+    if (key === undefined || key === null) continue;
+    const list = appIndex.get(key);
+    if (list) list.push(g);
+    else appIndex.set(key, [g]);
+  }
+  const pairs = new Map<number, number>();
+  const found = new Set<string>();
+  for (const i of idpGroups) {
+    const name = i.displayName?.toLowerCase();
+    if (only && (name === undefined || !only.has(name))) continue;
+    if (name !== undefined) found.add(name);
+    const key = config.match === 'displayName' ? name : i.remoteId;
+    const candidates = key === undefined ? [] : (appIndex.get(key) ?? []);
+    if (candidates.length > 1) {
+      notes.push(`IdP group "${groupLabel(i)}" matches ${candidates.length} app groups; its memberships were not compared.`);
+      continue;
+    }
+    const app = candidates[0];
+    if (app && !pairs.has(app.res)) pairs.set(app.res, i.res);
+  }
+  for (const name of only ?? []) if (!found.has(name)) notes.push(`Group "${name}" listed in groups.only does not exist in the IdP.`);
+  return { pairs, notes };
+}
+
+export interface MembershipFindingInput {
+  appConnectionId: number;
+  names: AnalysisNames;
+  appGroups: ReadonlyMap<number, SnapshotGroup>;
+  appUsers: ReadonlyMap<number, SnapshotUser>;
+  idpUsers: ReadonlyMap<number, SnapshotUser>;
+  /** (app group, app member) present in the app but not expected from the IdP. */
+  stale: ReadonlyArray<readonly [group: number, member: number]>;
+  /** (app group, app account) expected from the IdP but absent in the app. */
+  missing: ReadonlyArray<readonly [group: number, member: number]>;
+  /** app account → its IdP identity (from correlation). */
+  idpOf(appRes: number): number | undefined;
+}
+
+export function membershipFindings(input: MembershipFindingInput): FindingDraft[] {
+  const { names } = input;
+  const out: FindingDraft[] = [];
+  const base = { attribute: null, idpValue: null, appValue: null, matchRule: null };
+  for (const [gRes, mRes] of input.stale) {
+    const g = input.appGroups.get(gRes);
+    const u = input.appUsers.get(mRes);
+    if (!g || !u) continue;
+    out.push({
+      ...base,
+      key: findingKey('stale_membership', input.appConnectionId, g.remoteId, u.remoteId),
+      type: 'stale_membership',
+      severity: DEFAULT_SEVERITY.stale_membership,
+      message: `"${label(u)}" is a member of "${groupLabel(g)}" in ${names.app} but not in ${names.idp}.`,
+      userName: u.userName,
+      groupName: g.displayName,
+      appRemoteId: u.remoteId,
+      idpRemoteId: null,
+      details: { group: { id: g.remoteId, displayName: g.displayName }, member: { id: u.remoteId, userName: u.userName, active: u.active } },
+    });
+  }
+  for (const [gRes, mRes] of input.missing) {
+    const g = input.appGroups.get(gRes);
+    const u = input.appUsers.get(mRes);
+    const iRes = input.idpOf(mRes);
+    const i = iRes === undefined ? undefined : input.idpUsers.get(iRes);
+    // Expected membership only matters for people who are active on both sides.
+    if (!g || !u || !i || i.active !== true || u.active === false) continue;
+    out.push({
+      ...base,
+      key: findingKey('missing_membership', input.appConnectionId, g.remoteId, u.remoteId),
+      type: 'missing_membership',
+      severity: DEFAULT_SEVERITY.missing_membership,
+      message: `"${label(u)}" is a member of "${groupLabel(g)}" in ${names.idp} but not in ${names.app}.`,
+      userName: u.userName ?? i.userName,
+      groupName: g.displayName,
+      appRemoteId: u.remoteId,
+      idpRemoteId: i.remoteId,
+      details: { group: { id: g.remoteId, displayName: g.displayName }, member: { id: u.remoteId, userName: u.userName }, idp: { id: i.remoteId } },
+    });
+  }
+  return out;
+}
+
+/** App groups with no IdP counterpart. Only meaningful when every IdP group was listed and no `only` limit applies. */
+export function orphanedGroupFindings(
+  appConnectionId: number,
+  names: AnalysisNames,
+  appGroups: Iterable<SnapshotGroup>,
+  mapped: ReadonlyMap<number, number>,
+): FindingDraft[] {
+  const out: FindingDraft[] = [];
+  for (const g of appGroups) {
+    if (mapped.has(g.res)) continue;
+    out.push({
+      key: findingKey('orphaned_group', appConnectionId, g.remoteId),
+      type: 'orphaned_group',
+      severity: DEFAULT_SEVERITY.orphaned_group,
+      message: `Group "${groupLabel(g)}" exists in ${names.app} but has no counterpart in ${names.idp}.`,
+      userName: null,
+      groupName: g.displayName,
+      attribute: null,
+      idpValue: null,
+      appValue: null,
+      appRemoteId: g.remoteId,
+      idpRemoteId: null,
+      matchRule: null,
+      details: { group: { id: g.remoteId, displayName: g.displayName, externalId: g.externalId } },
+    });
+  }
+  return out;
+}

@@ -1,0 +1,197 @@
+import { DEFAULT_SEVERITY, type FindingType } from '../../contract/findings';
+import type { Coverage } from '../model';
+import type { AttributeDifference } from './attribute-drift';
+import type { Correlation } from './correlate';
+import { findingKey } from './finding-key';
+import type { AnalysisNames, FindingDraft, SnapshotUser } from './types';
+
+export interface UserFindingInput {
+  appConnectionId: number;
+  names: AnalysisNames;
+  appUsers: readonly SnapshotUser[];
+  idpUsers: ReadonlyMap<number, SnapshotUser>;
+  correlation: Correlation;
+  /** Whether an IdP identity should have an account in the app; null when that cannot be known. */
+  inScope(idpUser: SnapshotUser): boolean | null;
+  /** Words for the scope, used in messages ("members of Sales, Support"). */
+  scopeLabel: string;
+  idpCoverage: Coverage;
+  appCoverage: Coverage;
+  /** Mapped attributes that differ for a matched pair. */
+  differences(appUser: SnapshotUser, idpUser: SnapshotUser): AttributeDifference[];
+}
+
+export function label(u: SnapshotUser): string {
+  return u.userName ?? u.displayName ?? u.email ?? u.remoteId;
+}
+
+function statusWord(u: SnapshotUser): string {
+  return u.status && !/^(true|false|"?(true|false)"?)$/i.test(u.status) ? u.status.toLowerCase() : 'deactivated';
+}
+
+function draft(
+  input: UserFindingInput,
+  type: FindingType,
+  subject: string[],
+  fields: Partial<Omit<FindingDraft, 'key' | 'type' | 'severity'>> & { message: string },
+): FindingDraft {
+  return {
+    key: findingKey(type, input.appConnectionId, ...subject),
+    type,
+    severity: DEFAULT_SEVERITY[type],
+    userName: null,
+    groupName: null,
+    attribute: null,
+    idpValue: null,
+    appValue: null,
+    appRemoteId: null,
+    idpRemoteId: null,
+    matchRule: null,
+    details: {},
+    ...fields,
+  };
+}
+
+function accountDetails(u: SnapshotUser): Record<string, unknown> {
+  return { id: u.remoteId, userName: u.userName, active: u.active, status: u.status, email: u.email };
+}
+
+/**
+ * Account-level findings for one app: lifecycle (deprovision_missed, orphaned_account,
+ * unassigned_access, missing_account), attribute drift, duplicates and ambiguous matches.
+ * Draws no conclusion from an unknown `active`, an unknown scope, or a listing that was incomplete.
+ */
+export function userFindings(input: UserFindingInput): { findings: FindingDraft[]; notes: string[] } {
+  const { names, correlation, idpUsers } = input;
+  const findings: FindingDraft[] = [];
+  const notes: string[] = [];
+  let orphansSkipped = 0;
+  let unknownActive = 0;
+
+  for (const a of input.appUsers) {
+    const amb = correlation.ambiguous.get(a.res);
+    if (amb) {
+      const candidates = amb.idpRes.map((r) => idpUsers.get(r)).filter((u) => u !== undefined);
+      findings.push(
+        draft(input, 'ambiguous_match', [a.remoteId], {
+          message: `"${label(a)}" in ${names.app} matches ${candidates.length} identities in ${names.idp} by ${amb.rule} (${candidates.map(label).join(', ')}); pin the right one by hand.`,
+          userName: a.userName,
+          appRemoteId: a.remoteId,
+          matchRule: amb.rule,
+          details: { app: accountDetails(a), candidates: candidates.map(accountDetails) },
+        }),
+      );
+      continue;
+    }
+    if (a.active === null) unknownActive++;
+    const m = correlation.matches.get(a.res);
+    const i = m ? idpUsers.get(m.idpRes) : undefined;
+    if (!m || !i) {
+      if (a.active !== true) continue;
+      if (!input.idpCoverage.users) {
+        orphansSkipped++;
+        continue;
+      }
+      const hidden = input.idpCoverage.inactiveUsers ? '' : ' (or is deactivated and hidden by the IdP listing)';
+      findings.push(
+        draft(input, 'orphaned_account', [a.remoteId], {
+          message: `"${label(a)}" is active in ${names.app} but has no identity in ${names.idp}${hidden}.`,
+          userName: a.userName,
+          appRemoteId: a.remoteId,
+          details: { app: accountDetails(a) },
+        }),
+      );
+      continue;
+    }
+    const common = { userName: a.userName ?? i.userName, appRemoteId: a.remoteId, idpRemoteId: i.remoteId, matchRule: m.rule };
+    const pair = { app: accountDetails(a), idp: accountDetails(i) };
+    if (a.active === false) continue;
+    if (a.active === true && i.active === false) {
+      findings.push(
+        draft(input, 'deprovision_missed', [a.remoteId], {
+          ...common,
+          message: `"${label(a)}" is ${statusWord(i)} in ${names.idp} but still active in ${names.app}.`,
+          idpValue: i.status,
+          appValue: 'active',
+          details: pair,
+        }),
+      );
+      continue;
+    }
+    if (a.active === true && i.active === true && input.inScope(i) === false) {
+      findings.push(
+        draft(input, 'unassigned_access', [a.remoteId], {
+          ...common,
+          message: `"${label(a)}" is active in ${names.app} but is out of its scope in ${names.idp} (${input.scopeLabel}).`,
+          details: pair,
+        }),
+      );
+      continue;
+    }
+    for (const d of input.differences(a, i)) {
+      findings.push(
+        draft(input, 'attribute_drift', [a.remoteId, d.attribute], {
+          ...common,
+          message: `${d.attribute} of "${label(a)}" differs: ${names.idp} has ${quote(d.idpValue)}, ${names.app} has ${quote(d.appValue)}.`,
+          attribute: d.attribute,
+          idpValue: d.idpValue,
+          appValue: d.appValue,
+          details: pair,
+        }),
+      );
+    }
+  }
+
+  const appByRes = new Map(input.appUsers.map((u) => [u.res, u]));
+  const ambiguousIdp = new Set([...correlation.ambiguous.values()].flatMap((a) => a.idpRes));
+  for (const i of idpUsers.values()) {
+    const accounts = (correlation.byIdp.get(i.res) ?? []).map((r) => appByRes.get(r)).filter((u) => u !== undefined);
+    const live = accounts.filter((u) => u.active !== false);
+    if (live.length > 1) {
+      findings.push(
+        draft(input, 'duplicate_account', [i.remoteId], {
+          message: `"${label(i)}" in ${names.idp} has ${live.length} accounts in ${names.app}: ${live.map(label).join(', ')}.`,
+          userName: i.userName,
+          idpRemoteId: i.remoteId,
+          appRemoteId: live.map((u) => u.remoteId).join(','),
+          details: { idp: accountDetails(i), accounts: live.map(accountDetails) },
+        }),
+      );
+    }
+    if (i.active !== true || input.inScope(i) !== true || live.length > 0 || ambiguousIdp.has(i.res)) continue;
+    if (accounts.length > 0) {
+      const deactivated = accounts[0];
+      findings.push(
+        draft(input, 'missing_account', [i.remoteId], {
+          message: `"${label(i)}" is active and in scope in ${names.idp} but their ${names.app} account is deactivated.`,
+          userName: i.userName,
+          idpRemoteId: i.remoteId,
+          appRemoteId: deactivated?.remoteId ?? null,
+          matchRule: correlation.matches.get(deactivated?.res ?? -1)?.rule ?? null,
+          details: { idp: accountDetails(i), accounts: accounts.map(accountDetails), reason: 'deactivated' },
+        }),
+      );
+    } else if (input.appCoverage.users) {
+      findings.push(
+        draft(input, 'missing_account', [i.remoteId], {
+          message: `"${label(i)}" is active and in scope in ${names.idp} but has no account in ${names.app}.`,
+          userName: i.userName,
+          idpRemoteId: i.remoteId,
+          details: { idp: accountDetails(i), reason: 'absent' },
+        }),
+      );
+    }
+  }
+
+  if (orphansSkipped > 0) {
+    notes.push(`${orphansSkipped} unmatched active accounts were not reported as orphaned: the IdP listing was incomplete.`);
+  }
+  if (unknownActive > 0) {
+    notes.push(`${unknownActive} app accounts have an unreadable "active" value; no lifecycle conclusions were drawn for them.`);
+  }
+  return { findings, notes };
+}
+
+function quote(value: string | null): string {
+  return value === null ? '(empty)' : `"${value}"`;
+}

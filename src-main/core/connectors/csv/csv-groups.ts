@@ -1,0 +1,35 @@
+// Groups of an HR export exist only as names in each person's `groups` cell; this gathers them
+// into GroupRecords with complete member lists.
+
+import type { GroupRecord, MemberRef } from '../../model';
+
+export interface GroupIndex {
+  /** Records that `userId` is a member of each named group. */
+  add(userId: string, groupNames: readonly string[]): void;
+  /** One record per distinct group name (ignoring case), in order of first appearance. */
+  records(): GroupRecord[];
+}
+
+export function createGroupIndex(): GroupIndex {
+  // Keyed by the lower-cased name, which is also the group's id: it stays stable when a later
+  // export spells the name differently.
+  const groups = new Map<string, { displayName: string; members: MemberRef[] }>();
+  return {
+    add(userId, groupNames) {
+      for (const name of groupNames) {
+        const key = name.toLowerCase();
+        const group = groups.get(key) ?? { displayName: name, members: [] };
+        group.members.push({ value: userId, type: 'User' });
+        groups.set(key, group);
+      }
+    },
+    records: () =>
+      [...groups].map(([id, { displayName, members }]) => ({
+        id,
+        displayName,
+        externalId: null,
+        members,
+        raw: { name: displayName },
+      })),
+  };
+}

@@ -1,0 +1,93 @@
+// One data row of an HR export → one UserRecord, plus the checks that need the whole file
+// (unique ids and userNames).
+
+import type { UserRecord } from '../../model';
+import { ACCEPTED_ACTIVE_VALUES, parseActiveValue } from './active-value';
+import type { CsvLayout } from './csv-header';
+
+/** A person read from one row, with the group names it lists. */
+export interface PersonRow {
+  user: UserRecord;
+  groups: string[];
+}
+
+/**
+ * Reads one row. `person` is null only when the row's cells cannot be lined up with the header;
+ * otherwise it is built even when `problems` is not empty, so the uniqueness checks still see it.
+ */
+export function readPersonRow(cells: readonly string[], layout: CsvLayout): { person: PersonRow | null; problems: string[] } {
+  if (cells.length !== layout.columns.length) {
+    return {
+      person: null,
+      problems: [
+        `the row has ${cells.length} cells but the header has ${layout.columns.length} ` +
+          '(is a value containing the delimiter missing its quotes?)',
+      ],
+    };
+  }
+  const cell = (index: number): string => (cells[index] ?? '').trim();
+  const optional = (index: number): string | null => cell(index) || null;
+  const { required } = layout;
+
+  const problems: string[] = [];
+  const id = cell(required.id);
+  if (id === '') problems.push('id is empty');
+  const userName = optional(required.userName);
+  if (userName === null) problems.push('userName is empty');
+  const status = optional(required.active);
+  const active = status === null ? undefined : parseActiveValue(status);
+  if (active === undefined) {
+    const what = status === null ? 'active is empty' : `active "${status}" is not a recognised value`;
+    problems.push(`${what} (use ${ACCEPTED_ACTIVE_VALUES})`);
+  }
+
+  const user: UserRecord = {
+    id,
+    userName,
+    externalId: layout.externalId === null ? null : optional(layout.externalId),
+    active: active ?? null,
+    status,
+    email: optional(required.email),
+    givenName: optional(required.givenName),
+    familyName: optional(required.familyName),
+    displayName: optional(required.displayName),
+    // fromEntries defines own properties, so a column named "__proto__" stays an ordinary attribute.
+    attributes: Object.fromEntries(layout.extras.map(({ name, index }) => [name, optional(index)])),
+    raw: Object.fromEntries(layout.named.map(({ name, index }) => [name, cells[index] ?? ''])),
+  };
+  return { person: { user, groups: splitGroups(cell(required.groups)) }, problems };
+}
+
+/** `a; b;;A` → `['a', 'b']`: trimmed, empties dropped, case-insensitive duplicates keep the first spelling. */
+export function splitGroups(cell: string): string[] {
+  const byKey = new Map<string, string>();
+  for (const part of cell.split(';')) {
+    const name = part.trim();
+    if (name !== '' && !byKey.has(name.toLowerCase())) byKey.set(name.toLowerCase(), name);
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * Remembers where each id (case-exact, as the IdP id is an opaque key) and userName
+ * (case-insensitive, as SCIM compares userNames) first appeared; returns a problem per repeat.
+ */
+export function createDuplicateCheck(): (user: UserRecord, line: number) => string[] {
+  const idLines = new Map<string, number>();
+  const userNameLines = new Map<string, number>();
+  return (user, line) => {
+    const problems: string[] = [];
+    if (user.id !== '') {
+      const first = idLines.get(user.id);
+      if (first === undefined) idLines.set(user.id, line);
+      else problems.push(`id "${user.id}" is already used on line ${first}`);
+    }
+    if (user.userName !== null) {
+      const key = user.userName.toLowerCase();
+      const first = userNameLines.get(key);
+      if (first === undefined) userNameLines.set(key, line);
+      else problems.push(`userName "${user.userName}" is already used on line ${first} (userNames are compared ignoring case)`);
+    }
+    return problems;
+  };
+}

@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { DriftlineError } from '../errors';
+import { MIGRATIONS, type Migration } from './migrations';
+
+export type Db = Database.Database;
+
+export interface OpenOptions {
+  /** better-sqlite3 binding built for the current runtime (Electron loads its own ABI build). */
+  nativeBinding?: string;
+  readonly?: boolean;
+}
+
+/**
+ * Opens (creating if needed) the Driftline database: WAL, foreign keys, busy timeout, FULL sync
+ * (the audit log and action journal must survive power loss), a quick integrity check, and the
+ * numbered migrations. Refuses a database whose applied migrations were edited or that is newer
+ * than this build.
+ */
+export function openDatabase(file: string, options: OpenOptions = {}): Db {
+  if (file !== ':memory:' && !existsSync(file)) {
+    // Created 0600 regardless of umask: the snapshots hold personal data.
+    closeSync(openSync(file, 'a', 0o600));
+    chmodSync(file, 0o600);
+  }
+  let db: Db;
+  try {
+    db = new Database(file, {
+      readonly: options.readonly ?? false,
+      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+    });
+  } catch (err) {
+    throw new DriftlineError('db_corrupt', `Cannot open the database ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  try {
+    db.pragma('busy_timeout = 5000');
+    db.pragma('foreign_keys = ON');
+    const check = db.pragma('quick_check', { simple: true });
+    if (check !== 'ok') {
+      throw new DriftlineError('db_corrupt', `The database ${file} failed its integrity check (${String(check)}). Restore a backup.`);
+    }
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      migrate(db, MIGRATIONS);
+    }
+    return db;
+  } catch (err) {
+    db.close();
+    if (err instanceof DriftlineError) throw err;
+    const message = (err as Error).message;
+    const code = /not a database|malformed/i.test(message) ? 'db_corrupt' : 'internal';
+    throw new DriftlineError(code, `Cannot use the database ${file}: ${message}`, { cause: err });
+  }
+}
+
+export function migrationHash(sql: string): string {
+  return createHash('sha256').update(sql).digest('hex');
+}
+
+/** Applies pending migrations, each in its own transaction, recording name and hash. */
+export function migrate(db: Db, migrations: readonly Migration[]): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  ) STRICT`);
+  const applied = db.prepare('SELECT version, name, sha256 FROM schema_migrations ORDER BY version').all() as {
+    version: number;
+    name: string;
+    sha256: string;
+  }[];
+  const known = new Map(migrations.map((m) => [m.version, m]));
+  for (const row of applied) {
+    const m = known.get(row.version);
+    if (!m) {
+      throw new DriftlineError(
+        'db_incompatible',
+        `The database was written by a newer Driftline (schema version ${row.version} "${row.name}"). Update Driftline or use another data folder.`,
+      );
+    }
+    if (migrationHash(m.sql) !== row.sha256) {
+      throw new DriftlineError(
+        'db_incompatible',
+        `Migration ${row.version} "${row.name}" applied to this database differs from this build's copy. Refusing to use it.`,
+      );
+    }
+  }
+  const done = new Set(applied.map((r) => r.version));
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, sha256, applied_at) VALUES (?, ?, ?, ?)');
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (done.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      record.run(m.version, m.name, migrationHash(m.sql), new Date().toISOString());
+    })();
+  }
+}

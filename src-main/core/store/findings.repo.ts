@@ -1,0 +1,189 @@
+import type { FindingDto, FindingStatus, FindingType, Severity } from '../../contract/findings';
+import type { FindingDraft } from '../analysis/types';
+import type { Db } from './database';
+
+export interface AnalysisRecord {
+  appConnectionId: number;
+  idpRunId: number;
+  appRunId: number;
+  drafts: readonly FindingDraft[];
+  notes: readonly string[];
+}
+
+export interface AnalysisCounts {
+  opened: number;
+  reopened: number;
+  stillOpen: number;
+  resolved: number;
+  byType: Partial<Record<FindingType, number>>;
+}
+
+interface ExistingFinding {
+  id: number;
+  key: string;
+  status: FindingStatus;
+  appRunId: number | null;
+}
+
+/**
+ * Records one analysis and moves every finding of the app through its lifecycle, in one transaction:
+ * new drift opens a finding, drift that is gone resolves it, drift that comes back reopens it.
+ * A finding fixed by Driftline stays `fixed` until a newer app snapshot confirms (resolved) or
+ * contradicts (reopened) the fix. Accepted findings stay accepted while the drift lasts.
+ */
+export function recordAnalysis(db: Db, rec: AnalysisRecord): { analysisId: number; counts: AnalysisCounts } {
+  return db.transaction(() => {
+    const now = new Date().toISOString();
+    const existing = new Map(
+      (
+        db
+          .prepare('SELECT id, key, status, app_run_id AS appRunId FROM findings WHERE app_connection_id = ?')
+          .all(rec.appConnectionId) as ExistingFinding[]
+      ).map((f) => [f.key, f]),
+    );
+    const insert = db.prepare(
+      `INSERT INTO findings (key, app_connection_id, type, severity, status, message, user_name, group_name, attribute,
+         idp_value, app_value, app_remote_id, idp_remote_id, match_rule, details_json, first_seen_at, last_seen_at,
+         idp_run_id, app_run_id)
+       VALUES (@key, @app, @type, @severity, 'open', @message, @userName, @groupName, @attribute, @idpValue, @appValue,
+         @appRemoteId, @idpRemoteId, @matchRule, @details, @now, @now, @idpRun, @appRun)`,
+    );
+    const update = db.prepare(
+      `UPDATE findings SET status = @status, severity = @severity, message = @message, user_name = @userName,
+         group_name = @groupName, attribute = @attribute, idp_value = @idpValue, app_value = @appValue,
+         app_remote_id = @appRemoteId, idp_remote_id = @idpRemoteId, match_rule = @matchRule, details_json = @details,
+         last_seen_at = @now, resolved_at = NULL, idp_run_id = @idpRun, app_run_id = @appRun
+       WHERE id = @id`,
+    );
+    const resolve = db.prepare(`UPDATE findings SET status = 'resolved', resolved_at = ? WHERE id = ?`);
+    const event = db.prepare('INSERT INTO finding_events (finding_id, at, status, note) VALUES (?, ?, ?, ?)');
+
+    const counts: AnalysisCounts = { opened: 0, reopened: 0, stillOpen: 0, resolved: 0, byType: {} };
+    const present = new Set<string>();
+    for (const d of rec.drafts) {
+      if (present.has(d.key)) continue;
+      present.add(d.key);
+      counts.byType[d.type] = (counts.byType[d.type] ?? 0) + 1;
+      const params = {
+        key: d.key,
+        app: rec.appConnectionId,
+        type: d.type,
+        severity: d.severity,
+        message: d.message,
+        userName: d.userName,
+        groupName: d.groupName,
+        attribute: d.attribute,
+        idpValue: d.idpValue,
+        appValue: d.appValue,
+        appRemoteId: d.appRemoteId,
+        idpRemoteId: d.idpRemoteId,
+        matchRule: d.matchRule,
+        details: JSON.stringify(d.details),
+        now,
+        idpRun: rec.idpRunId,
+        appRun: rec.appRunId,
+      };
+      const old = existing.get(d.key);
+      if (!old) {
+        const id = Number(insert.run(params).lastInsertRowid);
+        event.run(id, now, 'open', 'first seen');
+        counts.opened++;
+        continue;
+      }
+      let status: FindingStatus = old.status;
+      if (old.status === 'resolved') {
+        status = 'open';
+        event.run(old.id, now, 'open', 'drift is back');
+        counts.reopened++;
+      } else if (old.status === 'fixed' && old.appRunId !== null && rec.appRunId > old.appRunId) {
+        status = 'open';
+        event.run(old.id, now, 'open', 'still present after the fix');
+        counts.reopened++;
+      } else if (old.status === 'open') {
+        counts.stillOpen++;
+      }
+      update.run({ ...params, id: old.id, status, appRun: status === 'fixed' ? old.appRunId : rec.appRunId });
+    }
+    for (const old of existing.values()) {
+      if (present.has(old.key) || old.status === 'resolved') continue;
+      if (old.status === 'fixed' && old.appRunId !== null && rec.appRunId <= old.appRunId) continue;
+      resolve.run(now, old.id);
+      event.run(old.id, now, 'resolved', old.status === 'fixed' ? 'fix confirmed by a new snapshot' : 'drift no longer present');
+      counts.resolved++;
+    }
+    const analysisId = Number(
+      db
+        .prepare('INSERT INTO analyses (app_connection_id, idp_run_id, app_run_id, at, counts_json, notes_json) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(rec.appConnectionId, rec.idpRunId, rec.appRunId, now, JSON.stringify(counts), JSON.stringify(rec.notes)).lastInsertRowid,
+    );
+    return { analysisId, counts };
+  })();
+}
+
+export interface FindingFilter {
+  app?: string;
+  types?: readonly FindingType[];
+  statuses?: readonly FindingStatus[];
+  severities?: readonly Severity[];
+}
+
+interface FindingRow extends Omit<FindingDto, 'type' | 'severity' | 'status'> {
+  type: string;
+  severity: string;
+  status: string;
+}
+
+export function listFindings(db: Db, filter: FindingFilter = {}): FindingDto[] {
+  const where: string[] = [];
+  const params: Record<string, string> = {};
+  if (filter.app !== undefined) {
+    where.push('c.name = @app');
+    params.app = filter.app;
+  }
+  const inList = (column: string, prefix: string, values: readonly string[] | undefined): void => {
+    if (!values) return;
+    const names = values.map((v, i) => {
+      params[`${prefix}${i}`] = v;
+      return `@${prefix}${i}`;
+    });
+    where.push(names.length === 0 ? '0' : `${column} IN (${names.join(', ')})`);
+  };
+  inList('f.type', 't', filter.types);
+  inList('f.status', 's', filter.statuses);
+  inList('f.severity', 'v', filter.severities);
+  const rows = db
+    .prepare(
+      `SELECT f.key, f.type, f.severity, f.status, c.name AS app, f.message, f.user_name AS userName, f.group_name AS "group",
+         f.attribute, f.idp_value AS idpValue, f.app_value AS appValue, f.app_remote_id AS appId, f.idp_remote_id AS idpId,
+         f.match_rule AS matchRule, f.first_seen_at AS firstSeen, f.last_seen_at AS lastSeen, f.resolved_at AS resolvedAt
+       FROM findings f JOIN connections c ON c.id = f.app_connection_id
+       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY CASE f.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, c.name, f.type, f.user_name, f.key`,
+    )
+    .all(params) as FindingRow[];
+  return rows as FindingDto[];
+}
+
+export interface AnalysisRow {
+  id: number;
+  app: string;
+  appConnectionId: number;
+  idpRunId: number;
+  appRunId: number;
+  at: string;
+  notes: string[];
+}
+
+/** The most recent analysis of each app. */
+export function latestAnalyses(db: Db): AnalysisRow[] {
+  const rows = db
+    .prepare(
+      `SELECT a.id, c.name AS app, a.app_connection_id AS appConnectionId, a.idp_run_id AS idpRunId, a.app_run_id AS appRunId,
+         a.at, a.notes_json AS notesJson
+       FROM analyses a JOIN connections c ON c.id = a.app_connection_id
+       WHERE a.id = (SELECT max(id) FROM analyses b WHERE b.app_connection_id = a.app_connection_id)
+       ORDER BY c.name`,
+    )
+    .all() as Array<Omit<AnalysisRow, 'notes'> & { notesJson: string }>;
+  return rows.map(({ notesJson, ...r }) => ({ ...r, notes: JSON.parse(notesJson) as string[] }));
+}

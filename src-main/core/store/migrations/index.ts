@@ -1,0 +1,12 @@
+import initial from './0001-initial';
+
+/** A numbered schema migration. Applied migrations are immutable: their hash is checked at open. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+// Plain modules rather than .sql files so the bundled app, the CLI and test child processes all
+// carry the same text without copying assets.
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: initial }];

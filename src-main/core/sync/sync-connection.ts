@@ -1,0 +1,142 @@
+import type { ErrorInfo } from '../../contract/errors';
+import type { Connector, HttpClientFactory } from '../connectors/types';
+import { toErrorInfo } from '../errors';
+import type { Coverage, SyncPhase } from '../model';
+import type { Logger } from '../ports';
+import type { Db } from '../store/database';
+import { beginRun, completeRun, failRun, type RunState } from '../store/runs.repo';
+import { createSnapshotWriter, type SnapshotChanges, type SnapshotTotals } from '../store/snapshot-writer';
+
+/** Live state of one connection's sync, for progress displays. */
+export interface SyncProgress {
+  connection: string;
+  runId: number;
+  phase: SyncPhase;
+  pages: number;
+  resources: number;
+  total: number | null;
+  /** Time spent waiting on rate limits and retries so far, and how many waits. */
+  waitMs: number;
+  waits: number;
+  message: string | null;
+  elapsedMs: number;
+}
+
+export interface SyncOutcome {
+  connection: string;
+  runId: number;
+  state: Exclude<RunState, 'running'>;
+  error: ErrorInfo | null;
+  totals: SnapshotTotals | null;
+  changes: SnapshotChanges | null;
+  coverage: Coverage | null;
+  warnings: string[];
+  elapsedMs: number;
+}
+
+export interface SyncRequest {
+  db: Db;
+  connectionId: number;
+  name: string;
+  /** Builds the connector with the HTTP factory the sync instruments (rate-limit waits → progress). */
+  connector(createHttpClient: HttpClientFactory): Connector;
+  createHttpClient: HttpClientFactory;
+  signal: AbortSignal;
+  logger: Logger;
+  onProgress?: (p: SyncProgress) => void;
+  now?: () => number;
+}
+
+/**
+ * One sync run: rows stream into the store under a `running` run as pages arrive, and one final
+ * transaction makes the snapshot visible. Failure or cancellation removes the run's rows and leaves
+ * every earlier run as it was.
+ */
+export async function syncConnection(req: SyncRequest): Promise<SyncOutcome> {
+  const now = req.now ?? Date.now;
+  const started = now();
+  const runId = beginRun(req.db, req.connectionId);
+  const progress: SyncProgress = {
+    connection: req.name,
+    runId,
+    phase: 'discovery',
+    pages: 0,
+    resources: 0,
+    total: null,
+    waitMs: 0,
+    waits: 0,
+    message: null,
+    elapsedMs: 0,
+  };
+  const emit = (): void => {
+    progress.elapsedMs = now() - started;
+    req.onProgress?.({ ...progress });
+  };
+  const factory: HttpClientFactory = (options) =>
+    req.createHttpClient({
+      logger: req.logger,
+      ...options,
+      onEvent: (event) => {
+        options.onEvent?.(event);
+        if (event.type !== 'retry_wait') return;
+        progress.waits++;
+        progress.waitMs += event.delayMs;
+        progress.message = `${event.reason === 'rate_limited' ? 'Rate limited' : 'Retrying'}: waiting ${Math.ceil(event.delayMs / 1000)} s`;
+        emit();
+      },
+    });
+
+  const writer = createSnapshotWriter(req.db, runId, req.connectionId);
+  try {
+    const result = await req.connector(factory).poll({
+      signal: req.signal,
+      sink: writer,
+      logger: req.logger,
+      progress: (u) => {
+        if (u.phase !== progress.phase) {
+          progress.pages = 0;
+          progress.resources = 0;
+          progress.total = null;
+        }
+        progress.phase = u.phase;
+        progress.pages = u.pages ?? progress.pages;
+        progress.resources = u.resources ?? progress.resources;
+        progress.total = u.total ?? progress.total;
+        progress.message = u.message ?? null;
+        emit();
+      },
+    });
+    req.signal.throwIfAborted();
+    progress.phase = 'commit';
+    progress.message = 'Saving the snapshot';
+    emit();
+    const out = completeRun(req.db, runId, writer, result);
+    return {
+      connection: req.name,
+      runId,
+      state: 'complete',
+      error: null,
+      totals: out.totals,
+      changes: out.changes,
+      coverage: result.coverage,
+      warnings: result.warnings,
+      elapsedMs: now() - started,
+    };
+  } catch (err) {
+    const cancelled = req.signal.aborted;
+    const error = cancelled ? { code: 'cancelled' as const, message: 'The sync was cancelled; the previous snapshot is kept.' } : toErrorInfo(err);
+    failRun(req.db, runId, cancelled ? 'cancelled' : 'failed', error);
+    req.logger.warn('sync failed', { connection: req.name, runId, code: error.code });
+    return {
+      connection: req.name,
+      runId,
+      state: cancelled ? 'cancelled' : 'failed',
+      error,
+      totals: null,
+      changes: null,
+      coverage: null,
+      warnings: [],
+      elapsedMs: now() - started,
+    };
+  }
+}

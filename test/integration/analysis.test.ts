@@ -1,0 +1,287 @@
+import { describe, expect, it } from 'vitest';
+import { scimAppSchema, type ScimAppConfig } from '../../src-main/core/config/schema';
+import { normalizeScimGroup, normalizeScimUser } from '../../src-main/core/connectors/scim/scim-normalize';
+import { analyzeApp } from '../../src-main/core/findings/analyze-app';
+import type { Coverage, GroupRecord, UserRecord } from '../../src-main/core/model';
+import type { Db } from '../../src-main/core/store/database';
+import { listFindings } from '../../src-main/core/store/findings.repo';
+import { group, user } from '../helpers/snapshot-builders';
+import { completeSnapshot, connection, FULL_COVERAGE, openTestDb } from '../helpers/store';
+import { useTempDir } from '../helpers/temp-dir';
+
+const tempDir = useTempDir();
+const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
+/** An app account exactly as a SCIM server would return it, through the real normalizer. */
+function scim(id: string, json: Record<string, unknown> = {}): UserRecord {
+  return normalizeScimUser({ id, userName: `${id}@example.com`, active: true, ...json });
+}
+
+function scimGroup(id: string, displayName: string, members: string[] | null): GroupRecord {
+  return { ...normalizeScimGroup({ id, displayName }).group, members: members === null ? null : members.map((value) => ({ value, type: 'User' as const })) };
+}
+
+function appConfig(overrides: Record<string, unknown> = {}): ScimAppConfig {
+  return scimAppSchema.parse({ name: 'CRM', type: 'scim', baseUrl: 'https://crm.example.com/scim/v2', auth: { type: 'bearer', token: { env: 'X' } }, ...overrides });
+}
+
+interface Case {
+  idp: { users: UserRecord[]; groups?: GroupRecord[]; coverage?: Coverage };
+  app: { users: UserRecord[]; groups?: GroupRecord[]; coverage?: Coverage };
+  config?: Record<string, unknown>;
+}
+
+function analyze(c: Case, db: Db = openTestDb(tempDir())) {
+  const idp = connection(db, 'HR', 'idp');
+  const app = connection(db, 'CRM', 'app');
+  completeSnapshot(db, idp, c.idp, c.idp.coverage);
+  completeSnapshot(db, app, c.app, c.app.coverage);
+  const outcome = analyzeApp(db, { connectionId: app, name: 'CRM', config: appConfig(c.config) }, { connectionId: idp, name: 'HR' });
+  return { db, outcome, findings: listFindings(db, { statuses: ['open'] }) };
+}
+
+function types(c: Case): string[] {
+  return analyze(c)
+    .findings.map((f) => `${f.type}:${f.userName ?? f.group ?? ''}`)
+    .sort();
+}
+
+describe('analysis: one case per finding type and correlation subtlety', () => {
+  const cases: Array<[string, Case, string[]]> = [
+    ['matched and consistent → nothing', { idp: { users: [user('i1', { userName: 'ann@x.com' })] }, app: { users: [scim('a1', { userName: 'ann@x.com' })] } }, []],
+    [
+      'IdP deactivated, app active → deprovision_missed',
+      { idp: { users: [user('i1', { userName: 'ann@x.com', active: false, status: 'DEPROVISIONED' })] }, app: { users: [scim('a1', { userName: 'ann@x.com' })] } },
+      ['deprovision_missed:ann@x.com'],
+    ],
+    ['app active, no IdP identity → orphaned_account', { idp: { users: [user('i1')] }, app: { users: [scim('ghost', { userName: 'ghost@x.com' })] } }, ['missing_account:i1@example.com', 'orphaned_account:ghost@x.com']],
+    [
+      'no orphan conclusions from an incomplete IdP listing',
+      { idp: { users: [user('i1')], coverage: { ...FULL_COVERAGE, users: false } }, app: { users: [scim('ghost', { userName: 'ghost@x.com' }), scim('i1')] } },
+      [],
+    ],
+    ['inactive app account without IdP identity → nothing', { idp: { users: [] }, app: { users: [scim('old', { active: false })] } }, []],
+    [
+      'userName matches case-insensitively (RFC 7643 caseExact false)',
+      { idp: { users: [user('i1', { userName: 'Ann.Lee@X.com' })] }, app: { users: [scim('a1', { userName: 'ann.lee@x.com' })] } },
+      [],
+    ],
+    [
+      'a case-sensitive rule does not',
+      {
+        idp: { users: [user('i1', { userName: 'Ann.Lee@X.com' })] },
+        app: { users: [scim('a1', { userName: 'ann.lee@x.com' })] },
+        config: { match: [{ app: 'userName', idp: 'userName', caseSensitive: true }] },
+      },
+      ['missing_account:Ann.Lee@X.com', 'orphaned_account:ann.lee@x.com'],
+    ],
+    [
+      'externalId ↔ IdP id is case-exact and takes precedence over userName',
+      {
+        idp: { users: [user('00uAbc', { userName: 'one@x.com' }), user('00uDef', { userName: 'two@x.com' })] },
+        app: { users: [scim('a1', { userName: 'two@x.com', externalId: '00uAbc' })] },
+        config: { match: [{ app: 'externalId', idp: 'id' }, { app: 'userName', idp: 'userName' }] },
+      },
+      ['missing_account:two@x.com'],
+    ],
+    [
+      'two app accounts for one person → duplicate_account',
+      {
+        idp: { users: [user('i1', { userName: 'gary@x.com' })] },
+        app: { users: [scim('a1', { userName: 'gary@x.com', externalId: 'i1' }), scim('a2', { userName: 'GARY@x.com' })] },
+        config: { match: [{ app: 'externalId', idp: 'id' }, { app: 'userName', idp: 'userName' }] },
+      },
+      ['duplicate_account:gary@x.com'],
+    ],
+    [
+      'an old deactivated account beside the live one is not a duplicate',
+      {
+        idp: { users: [user('i1', { userName: 'gary@x.com' })] },
+        app: { users: [scim('a1', { userName: 'gary@x.com' }), scim('a2', { userName: 'Gary@x.com', active: false })] },
+      },
+      [],
+    ],
+    [
+      'one app account matching two identities → ambiguous_match, no other conclusion',
+      {
+        idp: { users: [user('i1', { email: 'support@x.com' }), user('i2', { email: 'support@x.com' })] },
+        app: { users: [scim('desk', { userName: 'desk@x.com', emails: [{ value: 'Support@x.com', type: 'work' }] })] },
+        config: { match: [{ app: 'userName', idp: 'userName' }, { app: 'emails', idp: 'email' }] },
+      },
+      ['ambiguous_match:desk@x.com'],
+    ],
+    [
+      'unreadable active in the app → no lifecycle conclusion',
+      {
+        idp: { users: [user('i1', { userName: 'ann@x.com', active: false, status: 'SUSPENDED' })] },
+        app: { users: [scim('a1', { userName: 'ann@x.com', active: 'maybe' }), scim('a2', { userName: 'zed@x.com', active: 'maybe' })] },
+      },
+      [],
+    ],
+    [
+      'active in IdP but out of the app scope → unassigned_access',
+      {
+        idp: { users: [user('i1', { userName: 'in@x.com' }), user('i2', { userName: 'out@x.com' })], groups: [group('gs', 'CRM Users', ['i1'])] },
+        app: { users: [scim('a1', { userName: 'in@x.com' }), scim('a2', { userName: 'out@x.com' })] },
+        config: { scope: { type: 'groups', groups: ['crm users'] } },
+      },
+      ['unassigned_access:out@x.com'],
+    ],
+    [
+      'out-of-scope IdP users are not missing accounts',
+      {
+        idp: { users: [user('i1', { userName: 'in@x.com' }), user('i2', { userName: 'out@x.com' })], groups: [group('gs', 'CRM Users', ['i1'])] },
+        app: { users: [] },
+        config: { scope: { type: 'groups', groups: ['CRM Users'] } },
+      },
+      ['missing_account:in@x.com'],
+    ],
+    [
+      'scope group unreadable → no scope conclusions',
+      {
+        idp: { users: [user('i1', { userName: 'in@x.com' }), user('i2', { userName: 'out@x.com' })], groups: [group('gs', 'CRM Users', null)] },
+        app: { users: [scim('a2', { userName: 'out@x.com' })] },
+        config: { scope: { type: 'groups', groups: ['CRM Users'] } },
+      },
+      [],
+    ],
+    [
+      'in scope, account deactivated in the app → missing_account',
+      { idp: { users: [user('i1', { userName: 'ann@x.com' })] }, app: { users: [scim('a1', { userName: 'ann@x.com', active: false })] } },
+      ['missing_account:ann@x.com'],
+    ],
+    [
+      'app member not in the IdP group → stale_membership; IdP member absent in app → missing_membership',
+      {
+        idp: { users: [user('i1', { userName: 'a@x.com' }), user('i2', { userName: 'b@x.com' })], groups: [group('ig', 'Sales', ['i2'])] },
+        app: { users: [scim('a1', { userName: 'a@x.com' }), scim('a2', { userName: 'b@x.com' })], groups: [scimGroup('ag', 'SALES', ['a1'])] },
+        config: { groups: { match: 'displayName' } },
+      },
+      ['missing_membership:b@x.com', 'stale_membership:a@x.com'],
+    ],
+    [
+      'unreadable app group members → no membership findings',
+      {
+        idp: { users: [user('i1', { userName: 'a@x.com' })], groups: [group('ig', 'Sales', [])] },
+        app: { users: [scim('a1', { userName: 'a@x.com' })], groups: [scimGroup('ag', 'Sales', null)] },
+        config: { groups: { match: 'displayName' } },
+      },
+      [],
+    ],
+    [
+      'app group with no IdP counterpart → orphaned_group',
+      {
+        idp: { users: [], groups: [group('ig', 'Sales', [])] },
+        app: { users: [], groups: [scimGroup('ag', 'Sales', []), scimGroup('legacy', 'Legacy Admins', [])] },
+        config: { groups: { match: 'displayName' } },
+      },
+      ['orphaned_group:Legacy Admins'],
+    ],
+    [
+      'groups matched by externalId = IdP group id',
+      {
+        idp: { users: [user('i1', { userName: 'a@x.com' })], groups: [group('00g1', 'Sales', ['i1'])] },
+        app: { users: [scim('a1', { userName: 'a@x.com' })], groups: [{ ...scimGroup('ag', 'Renamed', []), externalId: '00g1' }] },
+        config: { groups: { match: 'externalId' } },
+      },
+      ['missing_membership:a@x.com'],
+    ],
+  ];
+
+  it.each(cases)('%s', (_name, c, expected) => {
+    expect(types(c)).toEqual(expected.sort());
+  });
+});
+
+describe('attribute drift', () => {
+  const idpUser = user('i1', {
+    userName: 'ann@x.com',
+    email: 'ann@x.com',
+    familyName: 'Lee',
+    attributes: { Department: 'Sales', title: 'Manager' },
+  });
+  const config = {
+    attributes: [
+      { app: 'name.familyName', idp: 'familyName' },
+      { app: `${ENT}:department`, idp: 'department' },
+      { app: 'emails[type eq "work"].value', idp: 'email', caseSensitive: false },
+      { app: 'title', idp: 'title' },
+    ],
+  };
+
+  it('reports one finding per differing mapped attribute, with both values', () => {
+    const { findings } = analyze({
+      idp: { users: [idpUser] },
+      app: {
+        users: [
+          scim('a1', {
+            userName: 'ann@x.com',
+            name: { familyName: 'Lee' },
+            [ENT]: { department: 'Marketing' },
+            emails: [{ value: 'old@x.com', type: 'home' }, { value: 'ANN@X.COM', type: 'work' }],
+          }),
+        ],
+      },
+      config,
+    });
+    expect(findings.map((f) => [f.type, f.attribute, f.idpValue, f.appValue])).toEqual(
+      expect.arrayContaining([
+        ['attribute_drift', `${ENT}:department`, 'Sales', 'Marketing'],
+        ['attribute_drift', 'title', 'Manager', null],
+      ]),
+    );
+    expect(findings).toHaveLength(2);
+    expect(findings[0]?.matchRule).toBe('userName ↔ userName (case-insensitive)');
+  });
+
+  it('does not compare attributes of accounts that should not exist', () => {
+    const { findings } = analyze({
+      idp: { users: [{ ...idpUser, active: false, status: 'SUSPENDED' }] },
+      app: { users: [scim('a1', { userName: 'ann@x.com' })] },
+      config,
+    });
+    expect(findings.map((f) => f.type)).toEqual(['deprovision_missed']);
+    expect(findings[0]?.message).toBe('"ann@x.com" is suspended in HR but still active in CRM.');
+  });
+});
+
+describe('finding lifecycle', () => {
+  it('keeps a stable key, resolves drift that is gone and reopens drift that returns', () => {
+    const db = openTestDb(tempDir());
+    const idp = connection(db, 'HR', 'idp');
+    const app = connection(db, 'CRM', 'app');
+    const cfg = appConfig();
+    const run = (appUsers: UserRecord[]) => {
+      completeSnapshot(db, idp, { users: [user('i1', { userName: 'ann@x.com' })] });
+      completeSnapshot(db, app, { users: appUsers });
+      return analyzeApp(db, { connectionId: app, name: 'CRM', config: cfg }, { connectionId: idp, name: 'HR' });
+    };
+    const ghost = scim('ghost', { userName: 'ghost@x.com' });
+    const ann = scim('a1', { userName: 'ann@x.com' });
+    run([ann, ghost]);
+    const [first] = listFindings(db, { types: ['orphaned_account'] });
+    run([ann, ghost]);
+    expect(listFindings(db, { types: ['orphaned_account'] })).toEqual([expect.objectContaining({ key: first?.key, status: 'open', firstSeen: first?.firstSeen })]);
+    const gone = run([ann]);
+    expect(gone.analyzed && gone.counts.resolved).toBe(1);
+    expect(listFindings(db, { types: ['orphaned_account'] })[0]).toMatchObject({ key: first?.key, status: 'resolved' });
+    const back = run([ann, ghost]);
+    expect(back.analyzed && back.counts.reopened).toBe(1);
+    expect(listFindings(db, { types: ['orphaned_account'] })[0]).toMatchObject({ key: first?.key, status: 'open', resolvedAt: null });
+    const history = db.prepare('SELECT e.status, e.note FROM finding_events e JOIN findings f ON f.id = e.finding_id WHERE f.key = ? ORDER BY e.id').all(first?.key);
+    expect(history).toEqual([
+      { status: 'open', note: 'first seen' },
+      { status: 'resolved', note: 'drift no longer present' },
+      { status: 'open', note: 'drift is back' },
+    ]);
+  });
+
+  it('says why it cannot analyze before both sides have a complete snapshot', () => {
+    const db = openTestDb(tempDir());
+    const idp = connection(db, 'HR', 'idp');
+    const app = connection(db, 'CRM', 'app');
+    completeSnapshot(db, app, { users: [] });
+    const outcome = analyzeApp(db, { connectionId: app, name: 'CRM', config: appConfig() }, { connectionId: idp, name: 'HR' });
+    expect(outcome).toEqual({ app: 'CRM', analyzed: false, reason: 'HR has no complete sync yet.' });
+  });
+});

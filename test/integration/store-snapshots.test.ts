@@ -1,0 +1,171 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { groupMembers, snapshotGroups, snapshotUsers, unreadGroups } from '../../src-main/core/store/analysis.repo';
+import { migrationHash, openDatabase } from '../../src-main/core/store/database';
+import { MIGRATIONS } from '../../src-main/core/store/migrations';
+import { beginRun, completeRun, failRun, getRun, latestCompleteRun, recoverInterruptedRuns } from '../../src-main/core/store/runs.repo';
+import { createSnapshotWriter } from '../../src-main/core/store/snapshot-writer';
+import { group, user } from '../helpers/snapshot-builders';
+import { completeSnapshot, connection, FULL_COVERAGE, openTestDb } from '../helpers/store';
+import { useTempDir } from '../helpers/temp-dir';
+
+const tempDir = useTempDir();
+
+function count(db: ReturnType<typeof openTestDb>, sql: string): number {
+  return (db.prepare(sql).pluck().get() as number) ?? 0;
+}
+
+describe('database', () => {
+  it('applies the migrations with their hash, sets the pragmas, and creates the file 0600', () => {
+    const dir = tempDir();
+    const db = openTestDb(dir);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    const rows = db.prepare('SELECT version, sha256 FROM schema_migrations').all() as { version: number; sha256: string }[];
+    expect(rows).toEqual(MIGRATIONS.map((m) => ({ version: m.version, sha256: migrationHash(m.sql) })));
+    db.close();
+    expect(statSync(join(dir, 'driftline.db')).mode & 0o777).toBe(0o600);
+    openTestDb(dir).close();
+  });
+
+  it('refuses a database whose applied migration was edited', () => {
+    const dir = tempDir();
+    const db = openTestDb(dir);
+    db.prepare('UPDATE schema_migrations SET sha256 = ? WHERE version = 1').run('0'.repeat(64));
+    db.close();
+    expect(() => openTestDb(dir)).toThrowError(expect.objectContaining({ code: 'db_incompatible' }));
+  });
+
+  it('refuses a database written by a newer version', () => {
+    const dir = tempDir();
+    const db = openTestDb(dir);
+    db.prepare("INSERT INTO schema_migrations VALUES (999, 'future', 'x', 'now')").run();
+    db.close();
+    expect(() => openTestDb(dir)).toThrowError(/newer Driftline/);
+  });
+
+  it('refuses a file that is not a database', async () => {
+    const dir = tempDir();
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(dir, 'driftline.db'), 'this is not sqlite'.repeat(100));
+    expect(() => openDatabase(join(dir, 'driftline.db'))).toThrowError(expect.objectContaining({ code: 'db_corrupt' }));
+  });
+});
+
+describe('versioned snapshots', () => {
+  it('keeps every complete run readable and stores only what changed', () => {
+    const db = openTestDb(tempDir());
+    const app = connection(db, 'CRM');
+    const run1 = completeSnapshot(db, app, {
+      users: [user('a'), user('b'), user('c')],
+      groups: [group('g1', 'Sales', ['a', 'b']), group('g2', 'Ops', ['c'])],
+    });
+    const rawAfter1 = count(db, 'SELECT count(*) FROM raw_objects');
+    const run2 = completeSnapshot(db, app, {
+      users: [user('a', { displayName: 'A changed' }), user('b'), user('d')],
+      groups: [group('g1', 'Sales', ['a', 'd'])],
+    });
+
+    const names = (runId: number): string[] => snapshotUsers(db, { connectionId: app, runId }).map((u) => u.remoteId).sort();
+    expect(names(run1)).toEqual(['a', 'b', 'c']);
+    expect(names(run2)).toEqual(['a', 'b', 'd']);
+    expect(snapshotUsers(db, { connectionId: app, runId: run2 }).find((u) => u.remoteId === 'a')?.displayName).toBe('A changed');
+    expect(snapshotGroups(db, { connectionId: app, runId: run2 }).map((g) => g.remoteId)).toEqual(['g1']);
+
+    const g1 = snapshotGroups(db, { connectionId: app, runId: run1 }).find((g) => g.remoteId === 'g1');
+    const idsOf = (runId: number): string[] =>
+      groupMembers(db, { connectionId: app, runId }, g1?.res ?? -1)
+        .map((res) => snapshotUsers(db, { connectionId: app, runId }).find((u) => u.res === res)?.remoteId ?? `#${res}`)
+        .sort();
+    expect(idsOf(run1)).toEqual(['a', 'b']);
+    expect(idsOf(run2)).toEqual(['a', 'd']);
+
+    const r2 = getRun(db, run2);
+    expect(r2?.state).toBe('complete');
+    expect(r2?.changes).toMatchObject({ usersAdded: 1, usersChanged: 1, usersRemoved: 1, groupsRemoved: 1, membershipsAdded: 1 });
+    expect(r2?.userCount).toBe(3);
+    expect(r2?.membershipCount).toBe(2);
+    // Unchanged users (b) and groups (g1) reuse their stored raw JSON: only a' and d are new.
+    expect(count(db, 'SELECT count(*) FROM raw_objects')).toBe(rawAfter1 + 2);
+  });
+
+  it('keeps a running run invisible, and a failed run leaves no trace', () => {
+    const db = openTestDb(tempDir());
+    const app = connection(db, 'CRM');
+    const run1 = completeSnapshot(db, app, { users: [user('a'), user('b')], groups: [group('g', 'G', ['a'])] });
+    const before = {
+      versions: count(db, 'SELECT count(*) FROM user_versions'),
+      raw: count(db, 'SELECT count(*) FROM raw_objects'),
+      memberships: count(db, 'SELECT count(*) FROM memberships'),
+    };
+    const run2 = beginRun(db, app);
+    const writer = createSnapshotWriter(db, run2, app);
+    writer.users([user('a', { displayName: 'changed' }), user('z')]);
+    writer.groups([group('g', 'G', ['b'])]);
+    expect(latestCompleteRun(db, app)?.id).toBe(run1);
+    expect(snapshotUsers(db, { connectionId: app, runId: run1 }).map((u) => [u.remoteId, u.displayName])).toEqual([
+      ['a', null],
+      ['b', null],
+    ]);
+
+    failRun(db, run2, 'failed', { code: 'server_error', message: 'boom' });
+    expect(getRun(db, run2)).toMatchObject({ state: 'failed', errorCode: 'server_error', errorMessage: 'boom' });
+    expect(count(db, 'SELECT count(*) FROM user_versions')).toBe(before.versions);
+    expect(count(db, 'SELECT count(*) FROM raw_objects')).toBe(before.raw);
+    expect(count(db, 'SELECT count(*) FROM memberships')).toBe(before.memberships);
+    expect(count(db, 'SELECT count(*) FROM user_versions WHERE to_run IS NOT NULL')).toBe(0);
+    const run3 = completeSnapshot(db, app, { users: [user('a'), user('b')], groups: [group('g', 'G', ['a'])] });
+    expect(getRun(db, run3)?.changes).toMatchObject({ usersAdded: 0, usersChanged: 0, usersRemoved: 0, membershipsAdded: 0 });
+  });
+
+  it('does not drop users or groups a partial listing did not see', () => {
+    const db = openTestDb(tempDir());
+    const app = connection(db, 'CRM');
+    completeSnapshot(db, app, { users: [user('a'), user('b')], groups: [group('g', 'G', ['a'])] });
+    const run2 = completeSnapshot(db, app, { users: [user('a')], groups: [] }, { ...FULL_COVERAGE, users: false, groups: false });
+    expect(snapshotUsers(db, { connectionId: app, runId: run2 }).map((u) => u.remoteId).sort()).toEqual(['a', 'b']);
+    expect(snapshotGroups(db, { connectionId: app, runId: run2 })).toHaveLength(1);
+  });
+
+  it('keeps last known members of an unreadable group and marks it unread for that run', () => {
+    const db = openTestDb(tempDir());
+    const app = connection(db, 'CRM');
+    completeSnapshot(db, app, { users: [user('a')], groups: [group('g', 'G', ['a'])] });
+    const run2 = completeSnapshot(db, app, { users: [user('a')], groups: [group('g', 'G', null)] });
+    const g = snapshotGroups(db, { connectionId: app, runId: run2 })[0];
+    expect(g && unreadGroups(db, run2).has(g.res)).toBe(true);
+    expect(g && groupMembers(db, { connectionId: app, runId: run2 }, g.res)).toHaveLength(1);
+    // A group listed but never given a member list counts as unread too.
+    const run3 = completeSnapshot(db, app, { users: [user('a')], groups: [group('g', 'G', undefined)] });
+    expect(g && unreadGroups(db, run3).has(g.res)).toBe(true);
+  });
+
+  it('skips a resource listed twice in one run (paging under concurrent change), first one wins', () => {
+    const db = openTestDb(tempDir());
+    const app = connection(db, 'CRM');
+    const run = beginRun(db, app);
+    const writer = createSnapshotWriter(db, run, app);
+    writer.users([user('a', { displayName: 'first' })]);
+    writer.users([user('a', { displayName: 'second' }), user('b')]);
+    const out = completeRun(db, run, writer, { coverage: FULL_COVERAGE, capabilities: {}, warnings: [] });
+    expect(out.changes.duplicatesSkipped).toBe(1);
+    expect(snapshotUsers(db, { connectionId: app, runId: run }).find((u) => u.remoteId === 'a')?.displayName).toBe('first');
+  });
+
+  it('refuses a second concurrent run of one connection, and recovers runs of dead processes', () => {
+    const db = openTestDb(tempDir());
+    const app = connection(db, 'CRM');
+    const run1 = completeSnapshot(db, app, { users: [user('a')] });
+    const running = beginRun(db, app);
+    expect(() => beginRun(db, app)).toThrowError(expect.objectContaining({ code: 'run_in_progress' }));
+    // Pretend the run belongs to a process that no longer exists.
+    db.prepare('UPDATE sync_runs SET owner_pid = ? WHERE id = ?').run(2 ** 22 + 12345, running);
+    createSnapshotWriter(db, running, app).users([user('x')]);
+    expect(recoverInterruptedRuns(db)).toEqual([running]);
+    expect(getRun(db, running)).toMatchObject({ state: 'failed', errorCode: 'run_interrupted' });
+    expect(latestCompleteRun(db, app)?.id).toBe(run1);
+    expect(count(db, `SELECT count(*) FROM user_versions WHERE from_run = ${running}`)).toBe(0);
+  });
+});
