@@ -43,6 +43,7 @@ export function demoConfig(scimUrl: string, oktaUrl: string): DriftlineConfig {
           { app: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department', idp: 'department', caseSensitive: true },
         ],
         groups: { match: 'displayName' },
+        groupMembers: 'auto',
         limits,
       },
     ],

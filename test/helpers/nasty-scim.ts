@@ -20,7 +20,7 @@ export interface NastyBehaviours {
   plainText429?: number;
   /** Pages starting past this index fail with 500. */
   error500From?: number;
-  /** Group GETs never include members (users still list their groups). */
+  /** Groups never show members, listed or read by id (users still list their groups). */
   omitMembers?: boolean;
   /** Users carry no `groups` attribute (with omitMembers: the AWS IAM Identity Center black hole). */
   hideUserGroups?: boolean;
@@ -144,7 +144,7 @@ export async function startNastyScim(data: NastyData, b: NastyBehaviours = {}): 
       return;
     }
     if (path === '/Groups') {
-      const exclude = url.searchParams.get('excludedAttributes') === 'members';
+      const exclude = url.searchParams.get('excludedAttributes') === 'members' || b.omitMembers === true;
       listPage(
         res,
         url,

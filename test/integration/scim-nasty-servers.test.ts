@@ -110,11 +110,31 @@ describe('SCIM sync against misbehaving servers', () => {
     expect(unreadGroups(db, outcome.runId).size).toBe(2);
   });
 
-  it('lists groups without members, then reads each group by id', async () => {
+  it('takes members from the group list when it carries them (no per-group reads)', async () => {
     const db = openTestDb(tempDir());
     const app = connection(db, 'CRM');
     const server = await serve({}, 10);
     const outcome = await syncScim(db, app, scimConfig(server.base));
+    expect(outcome.state).toBe('complete');
+    expect(server.hits.filter((h) => /^\/Groups\/g\d$/.test(h.path))).toHaveLength(0);
+    expect(outcome.coverage?.memberships).toBe('all');
+    expect(outcome.totals?.memberships).toBe(10);
+  });
+
+  it('re-reads by id a group whose listed member count looks truncated (exactly 100)', async () => {
+    const db = openTestDb(tempDir());
+    const app = connection(db, 'CRM');
+    const server = await serve({}, 200);
+    const outcome = await syncScim(db, app, scimConfig(server.base));
+    expect(server.hits.filter((h) => /^\/Groups\/g\d$/.test(h.path)).map((h) => h.path).sort()).toEqual(['/Groups/g0', '/Groups/g1']);
+    expect(outcome.totals?.memberships).toBe(200);
+  });
+
+  it('groupMembers "perGroup" lists groups without members, then reads each group by id', async () => {
+    const db = openTestDb(tempDir());
+    const app = connection(db, 'CRM');
+    const server = await serve({}, 10);
+    const outcome = await syncScim(db, app, scimConfig(server.base, { groupMembers: 'perGroup' }));
     expect(outcome.state).toBe('complete');
     expect(server.hits.filter((h) => h.path.startsWith('/Groups?')).every((h) => h.path.includes('excludedAttributes=members'))).toBe(true);
     expect(server.hits.filter((h) => /^\/Groups\/g\d$/.test(h.path))).toHaveLength(2);

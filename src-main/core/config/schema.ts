@@ -75,6 +75,11 @@ export const scimAppSchema = z.strictObject({
   scope: scopeSchema.default({ type: 'all' }),
   attributes: z.array(attributeMappingSchema).default([]),
   groups: groupMappingSchema.optional(),
+  /**
+   * How group members are read: `auto` takes them from the group list and reads by id the groups
+   * listed without them; `perGroup` lists groups without members and reads every group by id.
+   */
+  groupMembers: z.enum(['auto', 'perGroup']).default('auto'),
   limits: limitsSchema,
   tls: tlsSchema.optional(),
 });

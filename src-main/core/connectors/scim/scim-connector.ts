@@ -1,15 +1,14 @@
 import type { ScimAppConfig } from '../../config/schema';
 import { isDriftlineError } from '../../errors';
 import type { HttpClient } from '../../http/types';
-import type { MemberRef } from '../../model';
 import type { SecretStore } from '../../ports';
 import { getCI, stringOrNull } from '../../scim/attribute-access';
 import { requireSecret } from '../../secrets';
-import { runBounded } from '../../util/concurrency';
 import { readCaBundle, type ReadTextFile } from '../ca-bundle';
 import type { Connector, HttpClientFactory, PollContext, PollResult } from '../types';
 import { discoverScim, type ScimCapabilities } from './scim-discovery';
-import { normalizeMembers, normalizeScimGroup, normalizeScimUser } from './scim-normalize';
+import { createMemberReader } from './scim-members';
+import { normalizeScimGroup, normalizeScimUser } from './scim-normalize';
 import { listAll, type PagerResult, type PagingMode } from './scim-pager';
 
 export interface ScimConnectorDeps {
@@ -52,11 +51,6 @@ function pageSize(config: ScimAppConfig, caps: ScimCapabilities): number {
   return Math.min(...caps_);
 }
 
-/** Errors that end the whole run rather than one group's member listing. */
-function isRunFatal(err: unknown): boolean {
-  return !isDriftlineError(err) || ['auth_rejected', 'cancelled', 'rate_limited', 'tls_untrusted', 'secret_missing'].includes(err.code);
-}
-
 /**
  * Polls a SCIM 2.0 service provider: discovery, all users, all groups, then each group's members
  * by GET (list responses often omit or truncate them).
@@ -86,9 +80,7 @@ async function pollWith(http: HttpClient, config: ScimAppConfig, ctx: PollContex
   const count = pageSize(config, caps);
   const hints = { noActiveAttribute: caps.userHasActive === false };
 
-  // Memberships the users claim through the read-only User.groups attribute: a cross-check for
-  // servers whose Group resources never show members.
-  const claimedMembers = new Map<string, number>();
+  const members = createMemberReader(http, ctx, warnings, config.limits.concurrency);
   const users = await listAll({
     http,
     endpoint: 'Users',
@@ -98,20 +90,17 @@ async function pollWith(http: HttpClient, config: ScimAppConfig, ctx: PollContex
     mode,
     signal,
     onPage: (resources, p) => {
+      // User.groups (read-only) is a cross-check for servers whose Group resources hide members.
       for (const r of resources) {
         const groups = getCI(r, 'groups');
-        if (!Array.isArray(groups)) continue;
-        for (const g of groups) {
-          const gid = stringOrNull(getCI(g, 'value'));
-          if (gid !== null) claimedMembers.set(gid, (claimedMembers.get(gid) ?? 0) + 1);
-        }
+        if (Array.isArray(groups)) members.noteUserGroups(groups.map((g) => stringOrNull(getCI(g, 'value'))).filter((g) => g !== null));
       }
       ctx.sink.users(resources.map((r) => normalizeScimUser(r, hints)));
       ctx.progress({ phase: 'users', pages: p.pages, resources: p.resources, ...(p.total === null ? {} : { total: p.total }) });
     },
   });
 
-  const groupIds: string[] = [];
+  let groupCount = 0;
   const listGroups = (params: Record<string, string>): Promise<PagerResult> =>
     listAll({
       http,
@@ -123,29 +112,32 @@ async function pollWith(http: HttpClient, config: ScimAppConfig, ctx: PollContex
       signal,
       params,
       onPage: (resources, p) => {
-        const batch = resources.map((r) => normalizeScimGroup(r).group);
-        for (const g of batch) groupIds.push(g.id);
-        ctx.sink.groups(batch);
+        const parsed = resources.map((r) => normalizeScimGroup(r));
+        ctx.sink.groups(parsed.map((p) => p.group));
+        groupCount += parsed.length;
+        for (const p of parsed) members.listed(p.group.id, perGroup ? undefined : p.members);
         ctx.progress({ phase: 'groups', pages: p.pages, resources: p.resources, ...(p.total === null ? {} : { total: p.total }) });
       },
     });
+  // "auto": members come with the group list, and groups listed without them are read by id.
+  // "perGroup": the list leaves members out and every group is read by id, for servers whose list
+  // responses are huge or truncate member lists.
+  let perGroup = config.groupMembers === 'perGroup';
   let groups: PagerResult;
-  let excludedAttributesHonoured = true;
   try {
-    groups = await listGroups({ excludedAttributes: 'members' });
+    groups = await listGroups(perGroup ? { excludedAttributes: 'members' } : {});
   } catch (err) {
-    // Some servers reject excludedAttributes outright; list with members then (they are re-read below).
-    if (!isDriftlineError(err) || (err.status !== 400 && err.status !== 501) || groupIds.length > 0) throw err;
-    excludedAttributesHonoured = false;
+    // Some servers reject excludedAttributes outright: list with members then.
+    if (!perGroup || !isDriftlineError(err) || (err.status !== 400 && err.status !== 501) || groupCount > 0) throw err;
+    perGroup = false;
     warnings.push(`The server rejected excludedAttributes=members (${err.message}); groups were listed with their members.`);
     groups = await listGroups({});
   }
 
-  const members = await readMembers(http, groupIds, claimedMembers, config.limits.concurrency, ctx, warnings);
-  if (members.unread === groupIds.length && groupIds.length > 0) {
-    notes.push(members.reason ?? `None of the ${groupIds.length} groups' member lists could be read (see the warnings); no membership findings for this app.`);
-  } else if (members.unread > 0) {
-    notes.push(`Members of ${members.unread} of ${groupIds.length} groups could not be read; no membership findings for those groups.`);
+  const memberOutcome = await members.finish();
+  if (memberOutcome.reason) notes.push(memberOutcome.reason);
+  else if (memberOutcome.unread > 0) {
+    notes.push(`Members of ${memberOutcome.unread} of ${groupCount} groups could not be read; no membership findings for those groups.`);
   }
 
   return {
@@ -153,7 +145,7 @@ async function pollWith(http: HttpClient, config: ScimAppConfig, ctx: PollContex
       users: true,
       inactiveUsers: true,
       groups: true,
-      memberships: members.unread === 0 ? 'all' : members.unread === groupIds.length ? 'none' : 'partial',
+      memberships: memberOutcome.unread === 0 ? 'all' : memberOutcome.unread === groupCount ? 'none' : 'partial',
       notes,
     },
     capabilities: {
@@ -163,84 +155,9 @@ async function pollWith(http: HttpClient, config: ScimAppConfig, ctx: PollContex
       pageSizeServed: users.pageSizeSeen,
       usersTotalAnnounced: users.total,
       groupsTotalAnnounced: groups.total,
-      excludedAttributesHonoured,
+      groupMembers: perGroup ? 'perGroup' : 'auto',
       duplicatesInListing: users.duplicates + groups.duplicates,
     },
     warnings,
   };
-}
-
-interface MemberReadOutcome {
-  unread: number;
-  reason: string | null;
-}
-
-/**
- * GETs every group to read its complete member list. A group whose GET fails for a server-side
- * reason (500 on a huge group, timeout, oversize) is recorded as unread; the run continues.
- * A server that shows no members for any group is indistinguishable from one that hides them
- * (AWS IAM Identity Center), so that case is recorded as unread too.
- */
-async function readMembers(
-  http: HttpClient,
-  groupIds: readonly string[],
-  claimedMembers: ReadonlyMap<string, number>,
-  concurrency: number,
-  ctx: PollContext,
-  warnings: string[],
-): Promise<MemberReadOutcome> {
-  let unread = 0;
-  let done = 0;
-  let anyMembers = false;
-  const emptyPending: string[] = [];
-  let skippedEntries = 0;
-
-  const deliver = (groupId: string, list: MemberRef[] | null): void => {
-    if (list === null) {
-      unread++;
-      ctx.sink.members(groupId, null);
-      return;
-    }
-    if (list.length === 0 && !anyMembers) {
-      emptyPending.push(groupId);
-      return;
-    }
-    if (!anyMembers) {
-      anyMembers = true;
-      for (const gid of emptyPending.splice(0)) ctx.sink.members(gid, []);
-    }
-    ctx.sink.members(groupId, list);
-  };
-
-  await runBounded(groupIds, concurrency, ctx.signal, async (groupId, signal) => {
-    let list: MemberRef[] | null;
-    try {
-      const res = await http.request({ method: 'GET', url: `Groups/${encodeURIComponent(groupId)}`, signal });
-      const parsed = normalizeMembers(normalizeScimGroup(res.body).members);
-      skippedEntries += parsed.skipped;
-      list = parsed.members;
-      const claimed = claimedMembers.get(groupId) ?? 0;
-      if (list.length === 0 && claimed > 0) {
-        warnings.push(`Group ${groupId} shows no members although ${claimed} users list it in their "groups"; its members are treated as unknown.`);
-        list = null;
-      }
-    } catch (err) {
-      if (isRunFatal(err)) throw err;
-      warnings.push(`Members of group ${groupId} could not be read: ${(err as Error).message}`);
-      list = null;
-    }
-    deliver(groupId, list);
-    done++;
-    ctx.progress({ phase: 'members', resources: done, total: groupIds.length });
-  });
-
-  if (skippedEntries > 0) warnings.push(`${skippedEntries} group member entries had no "value" and were ignored.`);
-  if (!anyMembers && emptyPending.length > 0) {
-    for (const gid of emptyPending) ctx.sink.members(gid, null);
-    return {
-      unread: unread + emptyPending.length,
-      reason: `The app returned no members for any of its ${groupIds.length} groups. Driftline cannot tell empty groups from an app that hides members (as AWS IAM Identity Center does), so it draws no membership conclusions.`,
-    };
-  }
-  return { unread, reason: null };
 }
