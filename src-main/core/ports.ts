@@ -1,3 +1,5 @@
+import type { SecretStorageDto } from '../contract/dto';
+
 // Platform services the core needs, implemented once per host (Electron, browser-mode server, CLI)
 // and wired only in the host entry files.
 
@@ -9,10 +11,17 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-/** Resolves secret references from the config (`{ env: NAME }`, later the app's secret store). */
+/** Resolves secret references from the config (`{ env: NAME }` or `{ secret: key }`). */
 export interface SecretStore {
   /** Returns the secret's value, or undefined when it is not set. */
   get(ref: SecretRef): Promise<string | undefined>;
+}
+
+/** A SecretStore the app can also write to: UI-entered secrets go here, never into SQLite. */
+export interface SecretVault extends SecretStore {
+  set(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<void>;
+  describe(): SecretStorageDto;
 }
 
 /** A reference to a secret; the config never holds a secret literally. */

@@ -1,10 +1,10 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ConnectionConfig, DriftlineConfig, ScimAppConfig } from './config/schema';
+import { idpSchema, scimAppSchema, type ConnectionConfig, type DriftlineConfig, type ScimAppConfig } from './config/schema';
 import { createConnector, type ConnectorEnv } from './connectors/create-connector';
 import { analyzeApp, type AnalysisOutcome } from './findings/analyze-app';
 import type { Logger } from './ports';
-import { upsertConnection } from './store/connections.repo';
+import { listConnections, upsertConnection } from './store/connections.repo';
 import { openDatabase, type Db, type OpenOptions } from './store/database';
 import { recoverInterruptedRuns } from './store/runs.repo';
 import { syncConnection, type SyncOutcome, type SyncProgress } from './sync/sync-connection';
@@ -25,12 +25,26 @@ export interface Workspace {
 
 export const DATABASE_FILE = 'driftline.db';
 
+/** The connections stored in the database (registered from a config file or saved in the app). */
+export function connectionsFromDb(db: Db, logger: Logger): { idp: WorkspaceConnection | null; apps: WorkspaceConnection<ScimAppConfig>[] } {
+  let idp: WorkspaceConnection | null = null;
+  const apps: WorkspaceConnection<ScimAppConfig>[] = [];
+  for (const row of listConnections(db)) {
+    const json: unknown = JSON.parse(row.configJson);
+    const parsed = row.role === 'idp' ? idpSchema.safeParse(json) : scimAppSchema.safeParse(json);
+    if (!parsed.success) {
+      logger.warn('stored connection config is invalid; skipped', { name: row.name });
+      continue;
+    }
+    if (row.role === 'idp') idp = { id: row.id, name: row.name, config: parsed.data };
+    else apps.push({ id: row.id, name: row.name, config: parsed.data as ScimAppConfig });
+  }
+  return { idp, apps };
+}
+
 /** Opens the data folder's database (created 0700/0600), cleans up interrupted runs, registers the config's connections. */
 export function openWorkspace(dataDir: string, config: DriftlineConfig, options: OpenOptions = {}): Workspace {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  chmodSync(dataDir, 0o700);
-  const db = openDatabase(join(dataDir, DATABASE_FILE), options);
-  recoverInterruptedRuns(db);
+  const db = openDataDir(dataDir, options);
   const register = <C extends ConnectionConfig>(c: C, role: 'idp' | 'app'): WorkspaceConnection<C> => ({
     id: upsertConnection(db, { name: c.name, role, type: c.type, configJson: JSON.stringify(c) }),
     name: c.name,
@@ -44,8 +58,18 @@ export function openWorkspace(dataDir: string, config: DriftlineConfig, options:
   };
 }
 
+/** Opens (creating 0700/0600) the data folder's database and cleans up interrupted runs. */
+export function openDataDir(dataDir: string, options: OpenOptions = {}): Db {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
+  const db = openDatabase(join(dataDir, DATABASE_FILE), options);
+  recoverInterruptedRuns(db);
+  return db;
+}
+
 export interface SyncAllOptions extends ConnectorEnv {
-  signal: AbortSignal;
+  /** Cancels one connection's sync (the CLI passes one signal for all). */
+  signalFor(name: string): AbortSignal;
   logger: Logger;
   onProgress?: (p: SyncProgress) => void;
   /** Limit to these connection names (default: the IdP and every app). */
@@ -56,9 +80,12 @@ export interface SyncAllOptions extends ConnectorEnv {
  * Polls the IdP and the apps concurrently (they are different servers), then analyzes each app
  * whose snapshots changed, comparing the latest complete snapshots of both sides.
  */
-export async function syncWorkspace(ws: Workspace, options: SyncAllOptions): Promise<{ syncs: SyncOutcome[]; analyses: AnalysisOutcome[] }> {
+export async function syncWorkspace(
+  ws: { db: Db; idp: WorkspaceConnection | null; apps: WorkspaceConnection<ScimAppConfig>[] },
+  options: SyncAllOptions,
+): Promise<{ syncs: SyncOutcome[]; analyses: AnalysisOutcome[] }> {
   const wanted = options.only ? new Set(options.only.map((n) => n.toLowerCase())) : null;
-  const targets = [ws.idp, ...ws.apps].filter((c) => !wanted || wanted.has(c.name.toLowerCase()));
+  const targets = [...(ws.idp ? [ws.idp] : []), ...ws.apps].filter((c) => !wanted || wanted.has(c.name.toLowerCase()));
   const syncs = await Promise.all(
     targets.map((c) =>
       syncConnection({
@@ -67,15 +94,17 @@ export async function syncWorkspace(ws: Workspace, options: SyncAllOptions): Pro
         name: c.name,
         connector: (createHttpClient) => createConnector(c.config, { ...options, createHttpClient }),
         createHttpClient: options.createHttpClient,
-        signal: options.signal,
+        signal: options.signalFor(c.name),
         logger: options.logger,
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       }),
     ),
   );
-  const idpChanged = syncs.some((s) => s.connection === ws.idp.name && s.state === 'complete');
+  const idp = ws.idp;
+  if (!idp) return { syncs, analyses: [] };
+  const idpChanged = syncs.some((s) => s.connection === idp.name && s.state === 'complete');
   const analyses = ws.apps
     .filter((a) => idpChanged || syncs.some((s) => s.connection === a.name && s.state === 'complete'))
-    .map((a) => analyzeApp(ws.db, { connectionId: a.id, name: a.name, config: a.config }, { connectionId: ws.idp.id, name: ws.idp.name }));
+    .map((a) => analyzeApp(ws.db, { connectionId: a.id, name: a.name, config: a.config }, { connectionId: idp.id, name: idp.name }));
   return { syncs, analyses };
 }

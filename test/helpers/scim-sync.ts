@@ -2,7 +2,7 @@ import { scimAppSchema, type ScimAppConfig } from '../../src-main/core/config/sc
 import { createScimConnector } from '../../src-main/core/connectors/scim/scim-connector';
 import { createHttpClient } from '../../src-main/core/http/client';
 import { silentLogger } from '../../src-main/core/ports';
-import { envSecretStore } from '../../src-main/core/secrets';
+import { envSecretStore } from '../../src-main/core/secrets/resolve';
 import type { Db } from '../../src-main/core/store/database';
 import { syncConnection, type SyncOutcome, type SyncProgress } from '../../src-main/core/sync/sync-connection';
 import { NASTY_TOKEN } from './nasty-scim';

@@ -18,9 +18,18 @@ export interface PollContext {
   logger: Logger;
 }
 
+/** What "Test connection" shows: facts about the remote system and problems in an admin's words. */
+export interface ConnectionProbe {
+  facts: Array<{ label: string; value: string }>;
+  problems: string[];
+  capabilities: Record<string, unknown>;
+}
+
 /** One configured remote system that can be polled into a snapshot. */
 export interface Connector {
   poll(ctx: PollContext): Promise<PollResult>;
+  /** A quick check of credentials and capabilities, reading as little as possible. */
+  probe(ctx: { signal: AbortSignal; logger: Logger }): Promise<ConnectionProbe>;
 }
 
 /** Builds HTTP clients with the connection's limits; the sync layer supplies it. */

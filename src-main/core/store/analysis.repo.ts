@@ -164,3 +164,55 @@ export function membershipDiff(
     return { stale, missing };
   })();
 }
+
+/** One user or group of a connection as a given run saw it, with its raw JSON. */
+export interface RecordAtRun {
+  kind: 'user' | 'group';
+  user: SnapshotUser | null;
+  group: SnapshotGroup | null;
+  raw: unknown;
+}
+
+export function recordAtRun(db: Db, ref: SnapshotRef, remoteId: string): RecordAtRun | undefined {
+  const res = db
+    .prepare('SELECT id, kind FROM resources WHERE connection_id = ? AND remote_id = ? ORDER BY kind DESC')
+    .all(ref.connectionId, remoteId) as Array<{ id: number; kind: 'user' | 'group' }>;
+  for (const r of res) {
+    const table = r.kind === 'user' ? 'user_versions' : 'group_versions';
+    const row = db
+      .prepare(
+        `SELECT v.*, o.body FROM ${table} v JOIN raw_objects o ON o.id = v.raw_id
+         WHERE v.resource_id = ? AND v.from_run <= ? AND (v.to_run IS NULL OR v.to_run > ?)`,
+      )
+      .get(r.id, ref.runId, ref.runId) as Record<string, unknown> | undefined;
+    if (!row) continue;
+    const raw: unknown = JSON.parse(String(row.body));
+    if (r.kind === 'group') {
+      return {
+        kind: 'group',
+        user: null,
+        group: { res: r.id, remoteId, displayName: (row.display_name as string | null) ?? null, externalId: (row.external_id as string | null) ?? null },
+        raw,
+      };
+    }
+    return {
+      kind: 'user',
+      group: null,
+      user: {
+        res: r.id,
+        remoteId,
+        userName: (row.user_name as string | null) ?? null,
+        externalId: (row.external_id as string | null) ?? null,
+        email: (row.email as string | null) ?? null,
+        active: row.active === null ? null : row.active === 1,
+        status: (row.status as string | null) ?? null,
+        givenName: (row.given_name as string | null) ?? null,
+        familyName: (row.family_name as string | null) ?? null,
+        displayName: (row.display_name as string | null) ?? null,
+        attributes: row.attributes_json ? (JSON.parse(String(row.attributes_json)) as Record<string, string | null>) : {},
+      },
+      raw,
+    };
+  }
+  return undefined;
+}

@@ -37,3 +37,28 @@ export function getConnectionByName(db: Db, name: string): ConnectionRow | undef
 export function setCapabilities(db: Db, connectionId: number, capabilities: unknown): void {
   db.prepare('UPDATE connections SET capabilities_json = ? WHERE id = ?').run(JSON.stringify(capabilities), connectionId);
 }
+
+export function listConnections(db: Db): ConnectionRow[] {
+  return db
+    .prepare(
+      `SELECT id, name, role, type, config_json AS configJson, capabilities_json AS capabilitiesJson
+       FROM connections ORDER BY CASE role WHEN 'idp' THEN 0 ELSE 1 END, name`,
+    )
+    .all() as ConnectionRow[];
+}
+
+/** Renames a connection in place, keeping its history. */
+export function renameConnection(db: Db, from: string, to: string): void {
+  db.prepare('UPDATE connections SET name = ?, updated_at = ? WHERE name = ?').run(to, new Date().toISOString(), from);
+}
+
+/** Deletes a connection with its snapshots, runs and findings. */
+export function deleteConnection(db: Db, id: number): void {
+  db.transaction(() => {
+    // Versions and memberships carry no foreign keys (see 0001): delete them explicitly.
+    db.prepare('DELETE FROM user_versions WHERE connection_id = ?').run(id);
+    db.prepare('DELETE FROM group_versions WHERE connection_id = ?').run(id);
+    db.prepare('DELETE FROM memberships WHERE connection_id = ?').run(id);
+    db.prepare('DELETE FROM connections WHERE id = ?').run(id);
+  })();
+}

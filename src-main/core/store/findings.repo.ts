@@ -187,3 +187,57 @@ export function latestAnalyses(db: Db): AnalysisRow[] {
     .all() as Array<Omit<AnalysisRow, 'notes'> & { notesJson: string }>;
   return rows.map(({ notesJson, ...r }) => ({ ...r, notes: JSON.parse(notesJson) as string[] }));
 }
+
+export interface FindingRecord {
+  id: number;
+  dto: FindingDto;
+  appConnectionId: number;
+  appRunId: number | null;
+  idpRunId: number | null;
+  details: Record<string, unknown>;
+}
+
+export function getFinding(db: Db, key: string): FindingRecord | undefined {
+  const row = db
+    .prepare(
+      `SELECT f.id, f.app_connection_id AS appConnectionId, f.app_run_id AS appRunId, f.idp_run_id AS idpRunId,
+         f.details_json AS detailsJson
+       FROM findings f WHERE f.key = ?`,
+    )
+    .get(key) as { id: number; appConnectionId: number; appRunId: number | null; idpRunId: number | null; detailsJson: string | null } | undefined;
+  if (!row) return undefined;
+  const dto = db
+    .prepare(
+      `SELECT f.key, f.type, f.severity, f.status, c.name AS app, f.message, f.user_name AS userName, f.group_name AS "group",
+         f.attribute, f.idp_value AS idpValue, f.app_value AS appValue, f.app_remote_id AS appId, f.idp_remote_id AS idpId,
+         f.match_rule AS matchRule, f.first_seen_at AS firstSeen, f.last_seen_at AS lastSeen, f.resolved_at AS resolvedAt
+       FROM findings f JOIN connections c ON c.id = f.app_connection_id WHERE f.id = ?`,
+    )
+    .get(row.id) as FindingDto;
+  return {
+    id: row.id,
+    dto,
+    appConnectionId: row.appConnectionId,
+    appRunId: row.appRunId,
+    idpRunId: row.idpRunId,
+    details: row.detailsJson ? (JSON.parse(row.detailsJson) as Record<string, unknown>) : {},
+  };
+}
+
+export function findingEvents(db: Db, findingId: number): Array<{ at: string; status: string; note: string | null }> {
+  return db.prepare('SELECT at, status, note FROM finding_events WHERE finding_id = ? ORDER BY id').all(findingId) as Array<{
+    at: string;
+    status: string;
+    note: string | null;
+  }>;
+}
+
+/** Open findings per app, by type and by severity. */
+export function openFindingCounts(db: Db): Array<{ appConnectionId: number; type: FindingType; severity: Severity; n: number }> {
+  return db
+    .prepare(
+      `SELECT app_connection_id AS appConnectionId, type, severity, count(*) AS n FROM findings
+       WHERE status = 'open' GROUP BY app_connection_id, type, severity`,
+    )
+    .all() as Array<{ appConnectionId: number; type: FindingType; severity: Severity; n: number }>;
+}

@@ -3,6 +3,7 @@ import { FINDING_STATUSES, FINDING_TYPES, SEVERITIES } from '../../contract/find
 import { toErrorInfo } from '../../core/errors';
 import { runDemoCommand } from './demo-command';
 import { runFindingsCommand, runReportCommand } from './findings-command';
+import { runServeCommand } from './serve-command';
 import { runSyncCommand } from './sync-command';
 
 const program = new Command()
@@ -60,6 +61,17 @@ program
   .option('--dir <dir>', 'folder for driftline.config.json', '.')
   .action(async (opts) => {
     process.exitCode = await runDemoCommand(opts);
+  });
+
+program
+  .command('serve')
+  .description('Run the app in browser mode: the UI and API on 127.0.0.1, opened through a one-time link.')
+  .addOption(dataOption())
+  .option('-p, --port <port>', 'port on 127.0.0.1 (default: a free one)')
+  .option('--open', 'open the link in the default browser')
+  .option('-v, --verbose', 'log every request')
+  .action(async (opts) => {
+    process.exitCode = await runServeCommand(opts);
   });
 
 program.parseAsync().catch((err: unknown) => {

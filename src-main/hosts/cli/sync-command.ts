@@ -1,7 +1,7 @@
 import { loadConfig } from '../../core/config/load-config';
 import { defaultDataDir } from '../../core/data-dir';
 import { createHttpClient } from '../../core/http/client';
-import { envSecretStore } from '../../core/secrets';
+import { envSecretStore } from '../../core/secrets/resolve';
 import { openWorkspace, syncWorkspace } from '../../core/workspace';
 import { stderrLogger } from './logger';
 import { progressRenderer } from './progress';
@@ -30,7 +30,7 @@ export async function runSyncCommand(opts: SyncCommandOptions): Promise<number> 
       secrets: envSecretStore(),
       createHttpClient,
       baseDir: loaded.baseDir,
-      signal: abort.signal,
+      signalFor: () => abort.signal,
       logger: stderrLogger(opts.verbose ? 'debug' : 'warn'),
       onProgress: (p) => progress.update(p),
       ...(opts.only ? { only: opts.only } : {}),

@@ -24,17 +24,45 @@ const FULL_COVERAGE: Coverage = { users: true, inactiveUsers: true, groups: true
 /** A connector reading `config.path`, resolved against `deps.baseDir` (the config file's folder) when relative. */
 export function createCsvConnector(config: CsvIdpConfig, deps: { baseDir: string }): Connector {
   const path = resolve(deps.baseDir, config.path);
+  const poll = async (ctx: PollContext): Promise<PollResult> => {
+    throwIfCancelled(ctx.signal);
+    const people = createPeopleImport(path, ctx);
+    const read = await readCsvFile(path, {
+      delimiter: config.delimiter,
+      expectedHeader: REQUIRED_COLUMNS,
+      signal: ctx.signal,
+      onRow: people.onRow,
+    });
+    return people.finish(read);
+  };
   return {
-    poll: async (ctx) => {
-      throwIfCancelled(ctx.signal);
-      const people = createPeopleImport(path, ctx);
-      const read = await readCsvFile(path, {
-        delimiter: config.delimiter,
-        expectedHeader: REQUIRED_COLUMNS,
-        signal: ctx.signal,
-        onRow: people.onRow,
+    poll,
+    // A file is cheap to read whole, and only a full read proves every row is valid.
+    probe: async (ctx) => {
+      const counts = { users: 0, inactive: 0, groups: 0 };
+      const result = await poll({
+        ...ctx,
+        progress: () => undefined,
+        sink: {
+          users: (batch) => {
+            counts.users += batch.length;
+            counts.inactive += batch.filter((u) => u.active === false).length;
+          },
+          groups: (batch) => void (counts.groups += batch.length),
+          members: () => undefined,
+        },
       });
-      return people.finish(read);
+      const columns = result.capabilities.columns;
+      return {
+        facts: [
+          { label: 'File', value: path },
+          { label: 'People', value: `${counts.users} (${counts.inactive} inactive)` },
+          { label: 'Groups', value: String(counts.groups) },
+          { label: 'Columns', value: Array.isArray(columns) ? columns.join(', ') : '' },
+        ],
+        problems: result.warnings,
+        capabilities: result.capabilities,
+      };
     },
   };
 }

@@ -4,9 +4,9 @@ import { DriftlineError } from '../../errors';
 import type { HttpClient, HttpEvent, HttpResponse } from '../../http/types';
 import type { MemberRef, SyncPhase } from '../../model';
 import type { SecretStore } from '../../ports';
-import { requireSecret } from '../../secrets';
+import { requireSecret } from '../../secrets/resolve';
 import { readCaBundle, type ReadTextFile } from '../ca-bundle';
-import type { Connector, HttpClientFactory, PollContext, PollResult } from '../types';
+import type { ConnectionProbe, Connector, HttpClientFactory, PollContext, PollResult } from '../types';
 import { normalizeOktaGroup, normalizeOktaUser, parseOktaGroups, parseOktaMembers, parseOktaUsers } from './okta-normalize';
 import { followPages } from './okta-paging';
 import { runBounded } from '../../util/concurrency';
@@ -32,7 +32,58 @@ export interface OktaConnectorDeps {
 }
 
 export function createOktaConnector(config: OktaIdpConfig, deps: OktaConnectorDeps): Connector {
-  return { poll: (ctx) => pollOkta(config, deps, ctx) };
+  return { poll: (ctx) => pollOkta(config, deps, ctx), probe: (ctx) => probeOkta(config, deps, ctx) };
+}
+
+/** The API client for one org: SSWS token, the org's limits, concurrency kept under Okta's per-org cap. */
+async function openOktaClient(
+  config: OktaIdpConfig,
+  deps: OktaConnectorDeps,
+  logger: PollContext['logger'],
+  onEvent?: (event: HttpEvent) => void,
+): Promise<{ client: HttpClient; apiBase: URL; concurrency: number }> {
+  const token = (await requireSecret(deps.secrets, config.token, `Okta API token of "${config.name}"`)).trim();
+  const caPem = config.tls?.caFile === undefined ? undefined : await readCaBundle(config.name, config.tls.caFile, deps.readFile);
+  const apiBase = new URL('api/v1/', config.orgUrl.endsWith('/') ? config.orgUrl : `${config.orgUrl}/`);
+  const concurrency = Math.min(config.limits.concurrency, MAX_CONCURRENCY);
+  const client = deps.createHttpClient({
+    baseUrl: apiBase.href,
+    auth: () => Promise.resolve(`SSWS ${token}`),
+    accept: 'application/json',
+    timeoutMs: config.limits.timeoutSeconds * 1000,
+    maxResponseBytes: config.limits.maxResponseMegabytes * 1024 * 1024,
+    requestsPerSecond: config.limits.requestsPerSecond,
+    concurrency,
+    ...(caPem === undefined ? {} : { caPem }),
+    logger,
+    ...(onEvent ? { onEvent } : {}),
+  });
+  return { client, apiBase, concurrency };
+}
+
+/** Reads one user and one group: proves the token and the org URL, and shows the rate limit. */
+async function probeOkta(config: OktaIdpConfig, deps: OktaConnectorDeps, ctx: { signal: AbortSignal; logger: PollContext['logger'] }): Promise<ConnectionProbe> {
+  const { client, apiBase } = await openOktaClient(config, deps, ctx.logger);
+  try {
+    const users = await client.request({ method: 'GET', url: new URL('users?limit=1', apiBase), signal: ctx.signal });
+    parseOktaUsers(users.body, 'GET /api/v1/users');
+    const groups = await client.request({ method: 'GET', url: new URL('groups?limit=1', apiBase), signal: ctx.signal });
+    parseOktaGroups(groups.body, 'GET /api/v1/groups');
+    const limit = users.headers.get('x-rate-limit-limit');
+    const remaining = users.headers.get('x-rate-limit-remaining');
+    return {
+      facts: [
+        { label: 'API', value: 'Okta Management API (/api/v1), token accepted' },
+        { label: 'Users and groups', value: 'readable' },
+        { label: 'Rate limit', value: limit ? `${limit} requests per window${remaining ? `, ${remaining} left` : ''}` : 'not reported' },
+        { label: 'Page size', value: `${listLimit(config)} users / groups, ${memberLimit(config)} members` },
+      ],
+      problems: [],
+      capabilities: { api: 'okta', rateLimit: limit === null ? null : Number(limit) },
+    };
+  } finally {
+    await client.close();
+  }
 }
 
 interface PollState {
@@ -44,24 +95,8 @@ interface PollState {
 
 async function pollOkta(config: OktaIdpConfig, deps: OktaConnectorDeps, ctx: PollContext): Promise<PollResult> {
   throwIfCancelled(ctx.signal);
-  const token = (await requireSecret(deps.secrets, config.token, `Okta API token of "${config.name}"`)).trim();
-  const caPem = config.tls?.caFile === undefined ? undefined : await readCaBundle(config.name, config.tls.caFile, deps.readFile);
-  const apiBase = new URL('api/v1/', config.orgUrl.endsWith('/') ? config.orgUrl : `${config.orgUrl}/`);
-  const concurrency = Math.min(config.limits.concurrency, MAX_CONCURRENCY);
   const state: PollState = { phase: 'users', rateLimit: null, warnings: [] };
-
-  const client = deps.createHttpClient({
-    baseUrl: apiBase.href,
-    auth: () => Promise.resolve(`SSWS ${token}`),
-    accept: 'application/json',
-    timeoutMs: config.limits.timeoutSeconds * 1000,
-    maxResponseBytes: config.limits.maxResponseMegabytes * 1024 * 1024,
-    requestsPerSecond: config.limits.requestsPerSecond,
-    concurrency,
-    ...(caPem === undefined ? {} : { caPem }),
-    logger: ctx.logger,
-    onEvent: (event) => reportWait(event, state, ctx),
-  });
+  const { client, apiBase, concurrency } = await openOktaClient(config, deps, ctx.logger, (event) => reportWait(event, state, ctx));
   try {
     await readUsers(client, apiBase, config, state, ctx);
     const groups = await readGroups(client, apiBase, config, state, ctx);

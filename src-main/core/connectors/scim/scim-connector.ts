@@ -2,10 +2,10 @@ import type { ScimAppConfig } from '../../config/schema';
 import { isDriftlineError } from '../../errors';
 import type { HttpClient } from '../../http/types';
 import type { SecretStore } from '../../ports';
-import { getCI, stringOrNull } from '../../scim/attribute-access';
-import { requireSecret } from '../../secrets';
+import { getCI, parseCount, stringOrNull } from '../../scim/attribute-access';
+import { requireSecret } from '../../secrets/resolve';
 import { readCaBundle, type ReadTextFile } from '../ca-bundle';
-import type { Connector, HttpClientFactory, PollContext, PollResult } from '../types';
+import type { ConnectionProbe, Connector, HttpClientFactory, PollContext, PollResult } from '../types';
 import { discoverScim, type ScimCapabilities } from './scim-discovery';
 import { createMemberReader } from './scim-members';
 import { normalizeScimGroup, normalizeScimUser } from './scim-normalize';
@@ -65,6 +65,51 @@ export function createScimConnector(config: ScimAppConfig, deps: ScimConnectorDe
         await http.close();
       }
     },
+    async probe(ctx) {
+      const http = await createScimHttpClient(config, deps);
+      try {
+        return await probeWith(http, config, ctx.signal);
+      } finally {
+        await http.close();
+      }
+    },
+  };
+}
+
+function yesNo(value: boolean | null): string {
+  return value === null ? 'not advertised' : value ? 'yes' : 'no';
+}
+
+/** Discovery plus one-item listings: proves the credentials and shows what the server can do. */
+async function probeWith(http: HttpClient, config: ScimAppConfig, signal: AbortSignal): Promise<ConnectionProbe> {
+  const caps = await discoverScim(http, signal);
+  const count = async (endpoint: string): Promise<string> => {
+    const res = await http.request({ method: 'GET', url: `${endpoint}?startIndex=1&count=1`, signal });
+    const total = parseCount(getCI(res.body, 'totalResults'));
+    return total === null ? 'listed (no total given)' : String(total);
+  };
+  const users = await count('Users');
+  const groups = await count('Groups');
+  const p = caps.pagination;
+  const problems = [...caps.problems];
+  if (caps.etag !== true) problems.push('No ETag support advertised: fixes will re-read each resource right before writing instead of using If-Match.');
+  if (caps.patch === false) problems.push('PATCH is not supported: fixes will use PUT of the full resource read just before.');
+  return {
+    facts: [
+      { label: 'Users', value: users },
+      { label: 'Groups', value: groups },
+      { label: 'Paging', value: p?.cursor ? `cursor (RFC 9865)${p.index ? ' and index' : ''}` : 'index (startIndex/count)' },
+      { label: 'Page size used', value: String(pageSize(config, caps)) },
+      { label: 'Max results', value: caps.filter?.maxResults?.toString() ?? 'not advertised' },
+      { label: 'Filter', value: yesNo(caps.filter?.supported ?? null) },
+      { label: 'PATCH', value: yesNo(caps.patch) },
+      { label: 'ETag', value: yesNo(caps.etag) },
+      { label: 'Bulk', value: caps.bulk ? `${yesNo(caps.bulk.supported)}${caps.bulk.maxOperations ? ` (max ${caps.bulk.maxOperations} operations)` : ''}` : 'not advertised' },
+      { label: 'Sort', value: yesNo(caps.sort) },
+      { label: 'Authentication', value: caps.authenticationSchemes.join(', ') || 'not advertised' },
+    ],
+    problems,
+    capabilities: { ...caps },
   };
 }
 

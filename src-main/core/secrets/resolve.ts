@@ -1,5 +1,5 @@
-import { DriftlineError } from './errors';
-import type { SecretRef, SecretStore } from './ports';
+import { DriftlineError } from '../errors';
+import type { SecretRef, SecretStore } from '../ports';
 
 /** Resolves a secret reference or fails with a message naming where it should come from (never a value). */
 export async function requireSecret(secrets: SecretStore, ref: SecretRef, what: string): Promise<string> {

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import type {
+  AppInfoDto,
+  ConnectionDto,
+  ConnectionTestDto,
+  DashboardDto,
+  ExportFileDto,
+  FindingDetailDto,
+  RunDto,
+  SyncFinishedDto,
+  SyncProgressDto,
+  SyncStatusDto,
+} from './dto';
+import type { ErrorInfo } from './errors';
+import { FINDING_STATUSES, FINDING_TYPES, SEVERITIES, type FindingDto } from './findings';
+
+// The one API every shell carries: a map 'domain.verb' → argument schema, and the result types.
+// transport/dispatch.ts validates arguments against these schemas before any handler runs.
+
+const noArgs = z.strictObject({}).optional();
+const name = z.string().min(1).max(200);
+
+const findingQuery = z.strictObject({
+  app: name.optional(),
+  types: z.array(z.enum(FINDING_TYPES)).max(FINDING_TYPES.length).optional(),
+  statuses: z.array(z.enum(FINDING_STATUSES)).max(FINDING_STATUSES.length).optional(),
+  severities: z.array(z.enum(SEVERITIES)).max(SEVERITIES.length).optional(),
+});
+
+/** Argument schemas, by method. */
+export const API_ARGS = {
+  'app.info': noArgs,
+  'connections.list': noArgs,
+  /** Create or update a connection. Secret values are write-only: stored, never returned. */
+  'connections.save': z.strictObject({
+    previousName: name.optional(),
+    config: z.record(z.string(), z.unknown()),
+    secrets: z.record(z.string().max(100), z.string().max(100_000)).optional(),
+  }),
+  'connections.delete': z.strictObject({ name }),
+  'connections.test': z.strictObject({ name }),
+  'demo.open': noArgs,
+  'sync.start': z.strictObject({ names: z.array(name).max(100).optional() }).optional(),
+  'sync.cancel': z.strictObject({ name: name.optional() }).optional(),
+  'sync.status': noArgs,
+  'runs.list': z.strictObject({ name: name.optional(), limit: z.number().int().min(1).max(1000).optional() }).optional(),
+  'dashboard.get': noArgs,
+  'findings.list': findingQuery.optional(),
+  'findings.get': z.strictObject({ key: z.string().regex(/^F-[0-9a-f]{16}$/) }),
+  'findings.export': z.strictObject({
+    query: findingQuery.optional(),
+    /** Limit to these findings (the current filtered view). */
+    keys: z.array(z.string().regex(/^F-[0-9a-f]{16}$/)).max(1_000_000).optional(),
+    format: z.enum(['csv', 'json']),
+  }),
+} as const;
+
+/** Result types, by method. */
+export interface ApiResults {
+  'app.info': AppInfoDto;
+  'connections.list': ConnectionDto[];
+  'connections.save': ConnectionDto;
+  'connections.delete': { deleted: string };
+  'connections.test': ConnectionTestDto;
+  'demo.open': { connections: ConnectionDto[] };
+  'sync.start': { started: string[] };
+  'sync.cancel': { cancelled: string[] };
+  'sync.status': SyncStatusDto;
+  'runs.list': RunDto[];
+  'dashboard.get': DashboardDto;
+  'findings.list': FindingDto[];
+  'findings.get': FindingDetailDto;
+  'findings.export': ExportFileDto;
+}
+
+/** A method name of the API. */
+export type ApiMethod = keyof typeof API_ARGS;
+
+/** What a caller passes to a method. */
+export type ApiArgs<M extends ApiMethod> = z.input<(typeof API_ARGS)[M]>;
+
+/** What a handler receives, after validation and defaults. */
+export type ApiParsedArgs<M extends ApiMethod> = z.output<(typeof API_ARGS)[M]>;
+
+/** The full handler map a core implements. */
+export type ApiHandlers = { [M in ApiMethod]: (args: ApiParsedArgs<M>) => Promise<ApiResults[M]> };
+
+/** Events pushed to the UI. */
+export interface ApiEvents {
+  'sync.progress': SyncProgressDto;
+  'sync.finished': SyncFinishedDto;
+  /** Findings or dashboards changed (after an analysis). */
+  'findings.changed': { apps: string[] };
+  'connections.changed': { names: string[] };
+}
+
+export type ApiEventName = keyof ApiEvents;
+
+/** Errors travel as values across every transport. */
+export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: ErrorInfo };
+
+export function isApiMethod(method: string): method is ApiMethod {
+  return Object.hasOwn(API_ARGS, method);
+}
+
+export const API_EVENT_NAMES: readonly ApiEventName[] = ['sync.progress', 'sync.finished', 'findings.changed', 'connections.changed'];

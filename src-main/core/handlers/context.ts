@@ -1,0 +1,18 @@
+import type { HttpClientFactory } from '../connectors/types';
+import type { DemoTenant } from '../../demo/demo-tenant';
+import type { EventHub } from '../events';
+import type { Logger, SecretVault } from '../ports';
+import type { Db } from '../store/database';
+import type { SyncCoordinator } from '../sync/sync-coordinator';
+
+/** What every handler map shares. */
+export interface CoreContext {
+  db: Db;
+  dataDir: string;
+  secrets: SecretVault;
+  logger: Logger;
+  events: EventHub;
+  createHttpClient: HttpClientFactory;
+  syncs: SyncCoordinator;
+  demo: { tenant: DemoTenant | null };
+}

@@ -1,0 +1,39 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createCore } from '../../core/core';
+import { defaultDataDir } from '../../core/data-dir';
+import { browserModeVault } from '../server/browser-secrets';
+import { startBrowserServer } from '../server/browser-server';
+import { stderrLogger } from './logger';
+
+/** Opens the URL in the desktop's browser; failure only means the user opens it by hand. */
+function openInBrowser(url: string): void {
+  const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  const child = spawn(command, [url], { stdio: 'ignore', detached: true });
+  child.on('error', () => process.stderr.write('Could not open a browser; open the URL above yourself.\n'));
+  child.unref();
+}
+
+/** `driftline serve`: the app in browser mode, until interrupted. */
+export async function runServeCommand(opts: { data?: string; port?: string; open?: boolean; verbose?: boolean }): Promise<number> {
+  const dataDir = opts.data ?? defaultDataDir();
+  const logger = stderrLogger(opts.verbose ? 'debug' : 'warn');
+  const core = createCore({ dataDir, secrets: browserModeVault(dataDir), logger });
+  const server = await startBrowserServer({
+    core,
+    // The renderer is built next to this bundle (out/main/cli.js → out/renderer).
+    rendererDir: join(__dirname, '..', 'renderer'),
+    ...(opts.port ? { port: Number(opts.port) } : {}),
+    logger,
+  });
+  process.stdout.write(`${server.url}\n`);
+  process.stderr.write(`Driftline is running in browser mode (data: ${dataDir}). Open the URL above; press Ctrl+C to stop.\n`);
+  if (opts.open) openInBrowser(server.url);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server.close();
+  await core.stop();
+  return 0;
+}
