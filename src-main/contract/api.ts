@@ -11,6 +11,15 @@ import type {
   SyncProgressDto,
   SyncStatusDto,
 } from './dto';
+import {
+  ACTION_KINDS,
+  type ActionDto,
+  type AuditEntryDto,
+  type AuditVerificationDto,
+  type BatchProgressDto,
+  type BulkPlanDto,
+  type PlannedRequestDto,
+} from './actions';
 import type { ErrorInfo } from './errors';
 import { FINDING_STATUSES, FINDING_TYPES, SEVERITIES, type FindingDto } from './findings';
 
@@ -19,6 +28,9 @@ import { FINDING_STATUSES, FINDING_TYPES, SEVERITIES, type FindingDto } from './
 
 const noArgs = z.strictObject({}).optional();
 const name = z.string().min(1).max(200);
+
+const findingKey = z.string().regex(/^F-[0-9a-f]{16}$/);
+const actionId = z.number().int().min(1);
 
 const findingQuery = z.strictObject({
   app: name.optional(),
@@ -46,13 +58,35 @@ export const API_ARGS = {
   'runs.list': z.strictObject({ name: name.optional(), limit: z.number().int().min(1).max(1000).optional() }).optional(),
   'dashboard.get': noArgs,
   'findings.list': findingQuery.optional(),
-  'findings.get': z.strictObject({ key: z.string().regex(/^F-[0-9a-f]{16}$/) }),
+  'findings.get': z.strictObject({ key: findingKey }),
   'findings.export': z.strictObject({
     query: findingQuery.optional(),
     /** Limit to these findings (the current filtered view). */
-    keys: z.array(z.string().regex(/^F-[0-9a-f]{16}$/)).max(1_000_000).optional(),
+    keys: z.array(findingKey).max(1_000_000).optional(),
     format: z.enum(['csv', 'json']),
   }),
+  /** Plans the write that fixes a finding; nothing is sent. */
+  'actions.plan': z.strictObject({ findingKey, kind: z.enum(ACTION_KINDS).optional(), targetId: z.string().min(1).max(500).optional() }),
+  'actions.planBulk': z.strictObject({ findingKeys: z.array(findingKey).min(1).max(100_000) }),
+  /** Re-reads the target and reports what would be sent: GETs only. */
+  'actions.dryRun': z.strictObject({ actionId }),
+  'actions.apply': z.strictObject({ actionId, confirmName: z.string().max(200).optional() }),
+  'actions.applyBatch': z.strictObject({ actionIds: z.array(actionId).min(1).max(100_000), confirmName: z.string().max(200).optional() }),
+  'actions.cancelBatch': z.strictObject({ batchId: actionId }),
+  'actions.retryFailed': z.strictObject({ batchId: actionId }),
+  'actions.undo': z.strictObject({ actionId }),
+  'actions.list': z.strictObject({ findingKey: findingKey.optional(), batchId: actionId.optional(), limit: z.number().int().min(1).max(10_000).optional() }).optional(),
+  'exceptions.accept': z.strictObject({
+    findingKey,
+    owner: z.string().trim().min(1).max(200),
+    reason: z.string().trim().min(1).max(2000),
+    ticket: z.string().trim().max(200).optional(),
+    expiresAt: z.iso.datetime({ offset: true }).or(z.iso.date()),
+  }),
+  'exceptions.revoke': z.strictObject({ findingKey }),
+  'audit.list': z.strictObject({ afterSeq: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(100_000).optional() }).optional(),
+  'audit.verify': noArgs,
+  'audit.export': noArgs,
 } as const;
 
 /** Result types, by method. */
@@ -71,6 +105,20 @@ export interface ApiResults {
   'findings.list': FindingDto[];
   'findings.get': FindingDetailDto;
   'findings.export': ExportFileDto;
+  'actions.plan': ActionDto;
+  'actions.planBulk': BulkPlanDto;
+  'actions.dryRun': { outcome: string; request: PlannedRequestDto | null };
+  'actions.apply': ActionDto;
+  'actions.applyBatch': { batchId: number };
+  'actions.cancelBatch': { cancelled: boolean };
+  'actions.retryFailed': BulkPlanDto;
+  'actions.undo': ActionDto;
+  'actions.list': ActionDto[];
+  'exceptions.accept': FindingDto;
+  'exceptions.revoke': FindingDto;
+  'audit.list': AuditEntryDto[];
+  'audit.verify': AuditVerificationDto;
+  'audit.export': ExportFileDto;
 }
 
 /** A method name of the API. */
@@ -92,6 +140,8 @@ export interface ApiEvents {
   /** Findings or dashboards changed (after an analysis). */
   'findings.changed': { apps: string[] };
   'connections.changed': { names: string[] };
+  'actions.changed': { ids: number[] };
+  'actions.progress': BatchProgressDto;
 }
 
 export type ApiEventName = keyof ApiEvents;
@@ -103,4 +153,11 @@ export function isApiMethod(method: string): method is ApiMethod {
   return Object.hasOwn(API_ARGS, method);
 }
 
-export const API_EVENT_NAMES: readonly ApiEventName[] = ['sync.progress', 'sync.finished', 'findings.changed', 'connections.changed'];
+export const API_EVENT_NAMES: readonly ApiEventName[] = [
+  'sync.progress',
+  'sync.finished',
+  'findings.changed',
+  'connections.changed',
+  'actions.changed',
+  'actions.progress',
+];

@@ -28,6 +28,8 @@ export const ERROR_CODES = [
   'db_incompatible',
   'db_corrupt',
   'invalid_argument',
+  'write_not_applied',
+  'confirmation_required',
   'unknown_method',
   'internal',
 ] as const;

@@ -1,4 +1,9 @@
+import { join } from 'node:path';
 import type { ApiHandlers } from '../contract/api';
+import { createActionService } from './actions/action-service';
+import { AUDIT_HEAD_FILE } from './audit/audit-head';
+import { createAuditLog } from './audit/audit-log';
+import { actionHandlers } from './handlers/actions.handlers';
 import type { HttpClientFactory } from './connectors/types';
 import { createEventHub, type EventHub } from './events';
 import { appHandlers } from './handlers/app.handlers';
@@ -20,6 +25,8 @@ export interface CorePorts {
   /** better-sqlite3 build for the host's runtime (Electron's ABI). */
   database?: OpenOptions;
   createHttpClient?: HttpClientFactory;
+  /** Who is acting, recorded in the audit log (the OS user). */
+  operator: string;
 }
 
 export interface Core {
@@ -33,8 +40,13 @@ export function createCore(ports: CorePorts): Core {
   const db = openDataDir(ports.dataDir, ports.database);
   const events = createEventHub();
   const http = ports.createHttpClient ?? createHttpClient;
+  const audit = createAuditLog(db, join(ports.dataDir, AUDIT_HEAD_FILE));
+  const actions = createActionService({ db, audit, secrets: ports.secrets, createHttpClient: ports.createHttpClient ?? createHttpClient, logger: ports.logger, events, operator: ports.operator });
   const ctx: CoreContext = {
     db,
+    audit,
+    actions,
+    operator: ports.operator,
     dataDir: ports.dataDir,
     secrets: ports.secrets,
     logger: ports.logger,
@@ -48,15 +60,20 @@ export function createCore(ports: CorePorts): Core {
     ...connectionHandlers(ctx),
     ...syncHandlers(ctx),
     ...findingHandlers(ctx),
+    ...actionHandlers(ctx),
   };
+  // Writes a crash or timeout left unsettled are resolved by reading their targets, in the background.
+  actions.reconcilePending().catch((err: unknown) => ports.logger.warn('settling interrupted writes failed', { message: (err as Error).message }));
   return {
     handlers,
     events,
     async stop() {
       ctx.syncs.cancel();
       await ctx.syncs.idle();
+      await actions.idle();
       await ctx.demo.tenant?.close();
       ctx.demo.tenant = null;
+      audit.flushHead();
       db.close();
     },
   };

@@ -144,7 +144,8 @@ export function demoScimSeed(): { users: ScimUserSeed[]; groups: ScimGroupSeed[]
   const members = (...keys: string[]): { value: string; type: 'User' }[] => keys.map((k) => ({ value: `crm-${k}`, type: 'User' }));
   const groups: ScimGroupSeed[] = [
     { id: 'crm-grp-sales', displayName: 'Sales', members: members('carol.closer', 'dan.deals', 'fiona.field', 'dana.leaver', 'tom.title', 'eve.mover') },
-    { id: 'crm-grp-engineering', displayName: 'Engineering', members: members('alice.admin', 'bob.builder', 'erin.engineer', 'sam.suspended', 'eve.mover', 'gary.dupe') },
+    // dan.deals was added to Engineering by hand in the CRM: a second stale membership.
+    { id: 'crm-grp-engineering', displayName: 'Engineering', members: members('alice.admin', 'bob.builder', 'erin.engineer', 'sam.suspended', 'eve.mover', 'gary.dupe', 'dan.deals') },
     { id: 'crm-grp-support', displayName: 'Support', members: members('henry.case') },
     // orphaned_group: no such group in Okta.
     { id: 'crm-grp-legacy-admins', displayName: 'Legacy Admins', members: members('alice.admin') },

@@ -160,6 +160,18 @@ describe('analysis: one case per finding type and correlation subtlety', () => {
       ['missing_membership:b@x.com', 'stale_membership:a@x.com'],
     ],
     [
+      'a duplicate account is not "missing" from a group its person is already in',
+      {
+        idp: { users: [user('i1', { userName: 'gary@x.com', email: 'gary@x.com' })], groups: [group('ig', 'Sales', ['i1'])] },
+        app: {
+          users: [scim('a1', { userName: 'gary@x.com', externalId: 'i1' }), scim('a2', { userName: 'gary.2@x.com', emails: [{ value: 'gary@x.com' }] })],
+          groups: [scimGroup('ag', 'Sales', ['a1'])],
+        },
+        config: { match: [{ app: 'externalId', idp: 'id' }, { app: 'emails', idp: 'email' }], groups: { match: 'displayName' } },
+      },
+      ['duplicate_account:gary@x.com'],
+    ],
+    [
       'unreadable app group members → no membership findings',
       {
         idp: { users: [user('i1', { userName: 'a@x.com' })], groups: [group('ig', 'Sales', [])] },

@@ -40,7 +40,7 @@ function data<T>(r: ApiResult<unknown>): T {
 }
 
 beforeAll(async () => {
-  core = createCore({ dataDir, secrets: vault, logger: silentLogger });
+  core = createCore({ dataDir, secrets: vault, logger: silentLogger, operator: 'tester@test' });
   core.events.subscribe((name, payload) => events.push({ name, payload }));
   server = await startBrowserServer({ core, rendererDir: dir, logger: silentLogger });
   cookie = await signIn(server.url);

@@ -25,7 +25,7 @@ async function start(): Promise<{ core: Core; server: BrowserServer; rendererDir
   mkdirSync(rendererDir);
   writeFileSync(join(rendererDir, 'index.html'), `<html><head><meta name="csp-nonce" content="${NONCE_PLACEHOLDER}"></head><body>app</body></html>`);
   writeFileSync(join(rendererDir, 'app.js'), 'console.log(1)');
-  const core = createCore({ dataDir: join(dir, 'data'), secrets: memoryVault('memory only'), logger: silentLogger });
+  const core = createCore({ dataDir: join(dir, 'data'), secrets: memoryVault('memory only'), logger: silentLogger, operator: 'tester@test' });
   const server = await startBrowserServer({ core, rendererDir, logger: silentLogger });
   running.push({ core, server });
   return { core, server, rendererDir };

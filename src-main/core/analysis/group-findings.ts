@@ -57,10 +57,10 @@ export interface MembershipFindingInput {
   idpUsers: ReadonlyMap<number, SnapshotUser>;
   /** (app group, app member) present in the app but not expected from the IdP. */
   stale: ReadonlyArray<readonly [group: number, member: number]>;
-  /** (app group, app account) expected from the IdP but absent in the app. */
-  missing: ReadonlyArray<readonly [group: number, member: number]>;
-  /** app account → its IdP identity (from correlation). */
-  idpOf(appRes: number): number | undefined;
+  /** (app group, IdP person) expected from the IdP, with none of the person's accounts in the app group. */
+  missing: ReadonlyArray<readonly [group: number, idpUser: number]>;
+  /** The app account to add for a person: their live account (from correlation). */
+  accountOf(idpRes: number): number | undefined;
 }
 
 export function membershipFindings(input: MembershipFindingInput): FindingDraft[] {
@@ -84,11 +84,11 @@ export function membershipFindings(input: MembershipFindingInput): FindingDraft[
       details: { group: { id: g.remoteId, displayName: g.displayName }, member: { id: u.remoteId, userName: u.userName, active: u.active } },
     });
   }
-  for (const [gRes, mRes] of input.missing) {
+  for (const [gRes, iRes] of input.missing) {
     const g = input.appGroups.get(gRes);
-    const u = input.appUsers.get(mRes);
-    const iRes = input.idpOf(mRes);
-    const i = iRes === undefined ? undefined : input.idpUsers.get(iRes);
+    const mRes = input.accountOf(iRes);
+    const u = mRes === undefined ? undefined : input.appUsers.get(mRes);
+    const i = input.idpUsers.get(iRes);
     // Expected membership only matters for people who are active on both sides.
     if (!g || !u || !i || i.active !== true || u.active === false) continue;
     out.push({

@@ -66,6 +66,26 @@ const groupMappingSchema = z.strictObject({
   only: z.array(z.string().min(1)).optional(),
 });
 
+/** How Driftline writes to an app: per-app switches for known SCIM server quirks and safeguards. */
+const writesSchema = z
+  .strictObject({
+    /** Deleting accounts is off unless enabled for this app; deletes always need typed confirmation. */
+    allowDelete: z.boolean().default(false),
+    /** `path`: {"op":"replace","path":"active","value":false}; `valueObject`: {"op":"replace","value":{"active":false}} (Okta-style SPs). */
+    deactivateForm: z.enum(['path', 'valueObject']).default('path'),
+    /** `auto`: PATCH unless the server says it has none; `put`: always PUT a fresh copy of the resource. */
+    method: z.enum(['auto', 'patch', 'put']).default('auto'),
+    /** `auto`: send If-Match when the server advertises ETags; `never` for servers that mishandle them. */
+    ifMatch: z.enum(['auto', 'never']).default('auto'),
+    /** Bulk fixes above min(items, percent of the app's accounts) need the app's name typed to confirm. */
+    bulkThreshold: z
+      .strictObject({ items: z.number().int().min(1).default(20), percent: z.number().positive().max(100).default(10) })
+      .prefault({}),
+    /** Writes in flight at once during a bulk fix (the app's rate limit applies too). */
+    concurrency: z.number().int().min(1).max(16).default(2),
+  })
+  .prefault({});
+
 export const scimAppSchema = z.strictObject({
   name: z.string().min(1),
   type: z.literal('scim'),
@@ -80,6 +100,7 @@ export const scimAppSchema = z.strictObject({
    * listed without them; `perGroup` lists groups without members and reads every group by id.
    */
   groupMembers: z.enum(['auto', 'perGroup']).default('auto'),
+  writes: writesSchema,
   limits: limitsSchema,
   tls: tlsSchema.optional(),
 });
@@ -140,6 +161,7 @@ export type CsvIdpConfig = z.infer<typeof csvIdpSchema>;
 export type OktaIdpConfig = z.infer<typeof oktaIdpSchema>;
 export type ScimAppConfig = z.infer<typeof scimAppSchema>;
 export type LimitsConfig = z.infer<typeof limitsSchema>;
+export type WritesConfig = z.infer<typeof writesSchema>;
 export type MatchRule = z.infer<typeof matchRuleSchema>;
 export type AttributeMapping = z.infer<typeof attributeMappingSchema>;
 export type ConnectionConfig = IdpConfig | ScimAppConfig;

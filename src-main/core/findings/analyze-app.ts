@@ -118,16 +118,21 @@ export function analyzeApp(db: Db, app: AnalyzeTarget & { config: ScimAppConfig 
       }
       const correlated = [...correlation.matches].map(([a, m]) => [a, m.idpRes] as const);
       const diff = membershipDiff(db, appRef, idpRef, correlated, readable);
+      const appUserByRes = new Map(appUsers.map((u) => [u.res, u]));
       drafts.push(
         ...membershipFindings({
           appConnectionId: app.connectionId,
           names,
           appGroups: new Map(appGroups.map((g) => [g.res, g])),
-          appUsers: new Map(appUsers.map((u) => [u.res, u])),
+          appUsers: appUserByRes,
           idpUsers,
           stale: diff.stale,
           missing: diff.missing,
-          idpOf: (appRes) => correlation.matches.get(appRes)?.idpRes,
+          // Prefer an account that is active; the lowest resource id (oldest) among equals.
+          accountOf: (idpRes) => {
+            const accounts = (correlation.byIdp.get(idpRes) ?? []).slice().sort((a, b) => a - b);
+            return accounts.find((r) => appUserByRes.get(r)?.active === true) ?? accounts[0];
+          },
         }),
       );
     }

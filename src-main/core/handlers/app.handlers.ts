@@ -40,7 +40,11 @@ export function appHandlers(ctx: CoreContext): AppHandlers {
           if (value !== undefined) await ctx.secrets.set(key, value);
           config = withPath(config, field, { secret: key });
         }
-        upsertConnection(ctx.db, { name: String(config.name), role: c.role, type: String(config.type), configJson: JSON.stringify(config) });
+        const stored = config;
+        ctx.db.transaction(() => {
+          upsertConnection(ctx.db, { name: String(stored.name), role: c.role, type: String(stored.type), configJson: JSON.stringify(stored) });
+          ctx.audit.append(ctx.operator, 'setting.changed', { app: String(stored.name), target: `connection ${String(stored.name)}`, details: { change: 'demo opened', after: stored } });
+        })();
       }
       const names = connections.map((c) => String(c.config.name));
       ctx.events.emit('connections.changed', { names });

@@ -73,7 +73,16 @@ export function connectionHandlers(ctx: CoreContext): ConnectionHandlers {
         stored = await renameSecrets(ctx, stored, previousName, name);
         renameConnection(ctx.db, previousName, name);
       }
-      upsertConnection(ctx.db, { name, role, type: String(stored.type), configJson: JSON.stringify(stored) });
+      const before = existing.find((c) => self(c.name));
+      ctx.db.transaction(() => {
+        upsertConnection(ctx.db, { name, role, type: String(stored.type), configJson: JSON.stringify(stored) });
+        // Config holds secret references only, so the record shows what changed without any secret.
+        ctx.audit.append(ctx.operator, 'setting.changed', {
+          app: name,
+          target: `connection ${name}`,
+          details: { change: before ? 'updated' : 'created', previousName: before?.name ?? null, before: before ? (JSON.parse(before.configJson) as unknown) : null, after: stored },
+        });
+      })();
       ctx.events.emit('connections.changed', { names: [name] });
       return toConnectionDto(ctx.db, requireConnection(ctx, name), ctx.secrets);
     },
@@ -88,7 +97,10 @@ export function connectionHandlers(ctx: CoreContext): ConnectionHandlers {
         const ref = getPath(config, field);
         if (isSecretRef(ref) && 'secret' in ref) await ctx.secrets.delete(ref.secret);
       }
-      deleteConnection(ctx.db, row.id);
+      ctx.db.transaction(() => {
+        deleteConnection(ctx.db, row.id);
+        ctx.audit.append(ctx.operator, 'setting.changed', { app: row.name, target: `connection ${row.name}`, details: { change: 'deleted', before: config } });
+      })();
       ctx.events.emit('connections.changed', { names: [row.name] });
       return { deleted: row.name };
     },

@@ -4,6 +4,8 @@ import type { EventHub } from '../events';
 import type { Logger, SecretVault } from '../ports';
 import type { Db } from '../store/database';
 import type { SyncCoordinator } from '../sync/sync-coordinator';
+import type { ActionService } from '../actions/action-service';
+import type { AuditLog } from '../audit/audit-log';
 
 /** What every handler map shares. */
 export interface CoreContext {
@@ -15,4 +17,8 @@ export interface CoreContext {
   createHttpClient: HttpClientFactory;
   syncs: SyncCoordinator;
   demo: { tenant: DemoTenant | null };
+  actions: ActionService;
+  audit: AuditLog;
+  /** Who is acting, for the audit log (the OS user). */
+  operator: string;
 }

@@ -69,3 +69,48 @@ export function readScimPath(resource: unknown, path: ScimPath): unknown[] {
   }
   return values;
 }
+
+/**
+ * Sets the value a path selects, for PUT fallbacks built from a fresh read: plain and extension
+ * attributes, sub-attributes, and the matching elements of a value-filtered multi-valued attribute
+ * (adding one element when none matches and the filter is a simple `type eq "x"`). `null` removes.
+ */
+export function writeScimPath(resource: Record<string, unknown>, path: ScimPath, value: unknown): void {
+  let base: Record<string, unknown> = resource;
+  if (path.urn !== null && path.urn.toLowerCase() !== CORE_USER_URN) {
+    const key = Object.keys(resource).find((k) => k.toLowerCase() === path.urn?.toLowerCase()) ?? path.urn;
+    const ext = resource[key];
+    base = isObject(ext) ? ext : {};
+    resource[key] = base;
+  }
+  const attrKey = Object.keys(base).find((k) => k.toLowerCase() === path.attribute.toLowerCase()) ?? path.attribute;
+  const set = (obj: Record<string, unknown>, key: string): void => {
+    const existing = Object.keys(obj).find((k) => k.toLowerCase() === key.toLowerCase()) ?? key;
+    if (value === null) Reflect.deleteProperty(obj, existing);
+    else obj[existing] = value;
+  };
+  if (!path.filter) {
+    if (path.subAttribute === null) {
+      set(base, attrKey);
+      return;
+    }
+    const parent = isObject(base[attrKey]) ? (base[attrKey] as Record<string, unknown>) : {};
+    base[attrKey] = parent;
+    set(parent, path.subAttribute);
+    return;
+  }
+  const list = Array.isArray(base[attrKey]) ? (base[attrKey] as unknown[]) : [];
+  base[attrKey] = list;
+  const lowered = list.map(lowerKeys);
+  const matched = new Set(path.filter.match(lowered));
+  const targets = list.filter((_, i) => matched.has(lowered[i])).filter(isObject);
+  if (targets.length === 0 && value !== null) {
+    const simple = /^\s*(\w+)\s+eq\s+"([^"]*)"\s*$/i.exec(path.text.slice(path.text.indexOf('[') + 1, path.text.lastIndexOf(']')));
+    if (simple?.[1] && simple[2] !== undefined) {
+      const element: Record<string, unknown> = { [simple[1]]: simple[2] };
+      list.push(element);
+      targets.push(element);
+    }
+  }
+  for (const t of targets) set(t, path.subAttribute ?? 'value');
+}

@@ -123,7 +123,9 @@ export function userRawBodies(db: Db, ref: SnapshotRef): Map<number, string> {
 /**
  * Group membership drift as two set differences over the snapshots:
  * stale = actual app memberships of mapped groups − memberships expected from the IdP;
- * missing = expected − actual, where expected maps each IdP member to its correlated app account.
+ * missing = IdP members of mapped groups (with an app account) − people with at least one of their
+ * app accounts in the app group; counted per person, so a second (duplicate) account is never
+ * "missing" from a group the person is already in.
  */
 export function membershipDiff(
   db: Db,
@@ -131,7 +133,7 @@ export function membershipDiff(
   idp: SnapshotRef,
   correlated: ReadonlyArray<readonly [appRes: number, idpRes: number]>,
   groupPairs: ReadonlyMap<number, number>,
-): { stale: Array<[number, number]>; missing: Array<[number, number]> } {
+): { stale: Array<[number, number]>; missing: Array<[group: number, idpUser: number]> } {
   return db.transaction(() => {
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS corr (app_res INTEGER NOT NULL, idp_res INTEGER NOT NULL);
       CREATE TEMP TABLE IF NOT EXISTS gmap (app_group INTEGER PRIMARY KEY, idp_group INTEGER NOT NULL);
@@ -151,13 +153,19 @@ export function membershipDiff(
       expected AS (
         SELECT gm.app_group AS g, c.app_res AS u FROM temp.gmap gm
         JOIN memberships im ON im.group_id = gm.idp_group AND ${VALID('im', 'ic', 'ir')}
-        JOIN temp.corr c ON c.idp_res = im.member_id)`;
+        JOIN temp.corr c ON c.idp_res = im.member_id),
+      expected_people AS (
+        SELECT DISTINCT gm.app_group AS g, im.member_id AS i FROM temp.gmap gm
+        JOIN memberships im ON im.group_id = gm.idp_group AND ${VALID('im', 'ic', 'ir')}
+        WHERE EXISTS (SELECT 1 FROM temp.corr c WHERE c.idp_res = im.member_id)),
+      actual_people AS (
+        SELECT DISTINCT a.g, c.idp_res AS i FROM actual a JOIN temp.corr c ON c.app_res = a.u)`;
     const stale = db
       .prepare(`${ctes} SELECT g, u FROM actual EXCEPT SELECT g, u FROM expected`)
       .raw()
       .all(params) as Array<[number, number]>;
     const missing = db
-      .prepare(`${ctes} SELECT g, u FROM expected EXCEPT SELECT g, u FROM actual`)
+      .prepare(`${ctes} SELECT g, i FROM expected_people EXCEPT SELECT g, i FROM actual_people`)
       .raw()
       .all(params) as Array<[number, number]>;
     db.exec('DELETE FROM temp.corr; DELETE FROM temp.gmap;');

@@ -58,6 +58,13 @@ export function recordAnalysis(db: Db, rec: AnalysisRecord): { analysisId: numbe
     const resolve = db.prepare(`UPDATE findings SET status = 'resolved', resolved_at = ? WHERE id = ?`);
     const event = db.prepare('INSERT INTO finding_events (finding_id, at, status, note) VALUES (?, ?, ?, ?)');
 
+    // Accepted findings stay accepted only while an exception covers them; expired ones reopen.
+    const excepted = new Set(
+      db
+        .prepare('SELECT finding_key FROM exceptions WHERE app_connection_id = ? AND revoked_at IS NULL AND expires_at > ?')
+        .pluck()
+        .all(rec.appConnectionId, now) as string[],
+    );
     const counts: AnalysisCounts = { opened: 0, reopened: 0, stillOpen: 0, resolved: 0, byType: {} };
     const present = new Set<string>();
     for (const d of rec.drafts) {
@@ -98,6 +105,10 @@ export function recordAnalysis(db: Db, rec: AnalysisRecord): { analysisId: numbe
       } else if (old.status === 'fixed' && old.appRunId !== null && rec.appRunId > old.appRunId) {
         status = 'open';
         event.run(old.id, now, 'open', 'still present after the fix');
+        counts.reopened++;
+      } else if (old.status === 'accepted' && !excepted.has(d.key)) {
+        status = 'open';
+        event.run(old.id, now, 'open', 'exception expired');
         counts.reopened++;
       } else if (old.status === 'open') {
         counts.stillOpen++;
@@ -240,4 +251,21 @@ export function openFindingCounts(db: Db): Array<{ appConnectionId: number; type
        WHERE status = 'open' GROUP BY app_connection_id, type, severity`,
     )
     .all() as Array<{ appConnectionId: number; type: FindingType; severity: Severity; n: number }>;
+}
+
+/** Records that a confirmed Driftline write fixed a finding; the next sync confirms it (resolved) or reopens it. */
+export function markFindingFixed(db: Db, key: string, note: string): void {
+  const row = db.prepare(`SELECT id FROM findings WHERE key = ? AND status IN ('open', 'accepted')`).get(key) as { id: number } | undefined;
+  if (!row) return;
+  db.prepare(`UPDATE findings SET status = 'fixed' WHERE id = ?`).run(row.id);
+  db.prepare('INSERT INTO finding_events (finding_id, at, status, note) VALUES (?, ?, ?, ?)').run(row.id, new Date().toISOString(), 'fixed', note);
+}
+
+/** Sets an open/accepted finding's status with a history entry (exceptions). */
+export function setFindingStatus(db: Db, key: string, status: 'open' | 'accepted', note: string): boolean {
+  const row = db.prepare('SELECT id, status FROM findings WHERE key = ?').get(key) as { id: number; status: FindingStatus } | undefined;
+  if (!row || row.status === 'resolved') return false;
+  db.prepare('UPDATE findings SET status = ? WHERE id = ?').run(status, row.id);
+  db.prepare('INSERT INTO finding_events (finding_id, at, status, note) VALUES (?, ?, ?, ?)').run(row.id, new Date().toISOString(), status, note);
+  return true;
 }

@@ -47,7 +47,8 @@ export function runFindingsCommand(opts: FilterOptions & { json?: boolean }): nu
       return 0;
     }
     for (const f of findings) {
-      process.stdout.write(`${f.severity.toUpperCase().padEnd(8)} ${f.type.padEnd(19)} ${f.app.padEnd(16)} ${f.key}  ${f.message}\n`);
+      const status = f.status === 'open' ? '' : `[${f.status}] `;
+      process.stdout.write(`${f.severity.toUpperCase().padEnd(8)} ${f.type.padEnd(19)} ${f.app.padEnd(16)} ${f.key}  ${status}${f.message}\n`);
     }
     process.stdout.write(`${findings.length} findings.\n`);
     return 0;

@@ -1,10 +1,8 @@
+// Command modules load on demand: `driftline --version` should not pay for the whole engine.
 import { Command, Option } from 'commander';
 import { FINDING_STATUSES, FINDING_TYPES, SEVERITIES } from '../../contract/findings';
 import { toErrorInfo } from '../../core/errors';
-import { runDemoCommand } from './demo-command';
-import { runFindingsCommand, runReportCommand } from './findings-command';
-import { runServeCommand } from './serve-command';
-import { runSyncCommand } from './sync-command';
+import { ACTION_KINDS } from '../../contract/actions';
 
 const program = new Command()
   .name('driftline')
@@ -29,7 +27,7 @@ program
   .option('--only <name...>', 'poll only these connections')
   .option('-v, --verbose', 'log every request')
   .action(async (opts) => {
-    process.exitCode = await runSyncCommand(opts);
+    process.exitCode = await (await import('./sync-command')).runSyncCommand(opts);
   });
 
 filterOptions(
@@ -39,8 +37,8 @@ filterOptions(
     .addOption(configOption())
     .addOption(dataOption())
     .option('--json', 'print a JSON array'),
-).action((opts) => {
-  process.exitCode = runFindingsCommand(opts);
+).action(async (opts) => {
+  process.exitCode = (await import('./findings-command')).runFindingsCommand(opts);
 });
 
 filterOptions(
@@ -51,8 +49,8 @@ filterOptions(
     .addOption(dataOption())
     .addOption(new Option('-f, --format <format>', 'report format').choices(['csv', 'json']).makeOptionMandatory())
     .requiredOption('-o, --out <file>', 'output file'),
-).action((opts) => {
-  process.exitCode = runReportCommand(opts);
+).action(async (opts) => {
+  process.exitCode = (await import('./findings-command')).runReportCommand(opts);
 });
 
 program
@@ -60,7 +58,42 @@ program
   .description('Serve a demo tenant on loopback (a SCIM app and an Okta-format IdP seeded with every kind of drift).')
   .option('--dir <dir>', 'folder for driftline.config.json', '.')
   .action(async (opts) => {
-    process.exitCode = await runDemoCommand(opts);
+    process.exitCode = await (await import('./demo-command')).runDemoCommand(opts);
+  });
+
+program
+  .command('fix')
+  .description('Fix findings with SCIM writes: preview the exact request, re-read, write, verify, audit.')
+  .addOption(configOption())
+  .addOption(dataOption())
+  .option('--finding <key>', 'the finding to fix')
+  .addOption(new Option('--type <type>', 'fix every open finding of this type (with --app)').choices(FINDING_TYPES))
+  .option('--app <name>', 'the app, with --type')
+  .addOption(new Option('--action <kind>', 'a different fix than the default (e.g. delete_account)').choices(ACTION_KINDS))
+  .option('--target <id>', 'for duplicate accounts: which account')
+  .option('--dry-run', 'check everything, send only GET requests')
+  .option('-y, --yes', 'apply without asking')
+  .option('--confirm <app name>', "the app's name, where a bulk fix or a delete requires typing it")
+  .option('-v, --verbose', 'log every request')
+  .action(async (opts) => {
+    process.exitCode = await (await import('./fix-command')).runFixCommand(opts);
+  });
+
+const audit = program.command('audit').description('The tamper-evident audit log.');
+audit
+  .command('verify')
+  .description('Recompute the hash chain; exit 0 only when it is intact.')
+  .addOption(dataOption())
+  .action(async (opts) => {
+    process.exitCode = (await import('./audit-command')).runAuditVerify(opts);
+  });
+audit
+  .command('export')
+  .description('Write the log with its head hash.')
+  .addOption(dataOption())
+  .requiredOption('-o, --out <file>', 'output file')
+  .action(async (opts) => {
+    process.exitCode = (await import('./audit-command')).runAuditExport(opts);
   });
 
 program
@@ -71,7 +104,7 @@ program
   .option('--open', 'open the link in the default browser')
   .option('-v, --verbose', 'log every request')
   .action(async (opts) => {
-    process.exitCode = await runServeCommand(opts);
+    process.exitCode = await (await import('./serve-command')).runServeCommand(opts);
   });
 
 program.parseAsync().catch((err: unknown) => {

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createCore } from '../../core/core';
 import { defaultDataDir } from '../../core/data-dir';
+import { currentOperator } from '../../core/operator';
 import { browserModeVault } from '../server/browser-secrets';
 import { startBrowserServer } from '../server/browser-server';
 import { stderrLogger } from './logger';
@@ -18,7 +19,7 @@ function openInBrowser(url: string): void {
 export async function runServeCommand(opts: { data?: string; port?: string; open?: boolean; verbose?: boolean }): Promise<number> {
   const dataDir = opts.data ?? defaultDataDir();
   const logger = stderrLogger(opts.verbose ? 'debug' : 'warn');
-  const core = createCore({ dataDir, secrets: browserModeVault(dataDir), logger });
+  const core = createCore({ dataDir, secrets: browserModeVault(dataDir), logger, operator: currentOperator() });
   const server = await startBrowserServer({
     core,
     // The renderer is built next to this bundle (out/main/cli.js → out/renderer).

@@ -1,4 +1,5 @@
 import initial from './0001-initial';
+import remediation from './0002-remediation';
 
 /** A numbered schema migration. Applied migrations are immutable: their hash is checked at open. */
 export interface Migration {
@@ -9,4 +10,7 @@ export interface Migration {
 
 // Plain modules rather than .sql files so the bundled app, the CLI and test child processes all
 // carry the same text without copying assets.
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: initial }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: initial },
+  { version: 2, name: 'remediation', sql: remediation },
+];
