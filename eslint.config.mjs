@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -70,4 +71,6 @@ export default tseslint.config(
       ],
     },
   },
+  // The Rules of React (hooks and the compiler's checks) for the UI.
+  { files: ['src-renderer/**/*.{ts,tsx}'], ...reactHooks.configs.flat.recommended },
 );

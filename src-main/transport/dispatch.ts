@@ -8,7 +8,8 @@ import type { Logger } from '../core/ports';
  */
 export async function dispatch(handlers: ApiHandlers, method: string, args: unknown, logger?: Logger): Promise<ApiResult<unknown>> {
   if (typeof method !== 'string' || !isApiMethod(method)) {
-    return { ok: false, error: { code: 'unknown_method', message: `Unknown API method "${String(method).slice(0, 100)}".` } };
+    const shown = typeof method === 'string' ? method.slice(0, 100) : `(a ${typeof method})`;
+    return { ok: false, error: { code: 'unknown_method', message: `Unknown API method "${shown}".` } };
   }
   const parsed = API_ARGS[method].safeParse(args ?? undefined);
   if (!parsed.success) {

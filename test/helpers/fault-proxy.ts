@@ -15,6 +15,7 @@ export interface ProxiedRequest {
 export type FaultRule =
   | { kind: 'respond'; status: number; body?: unknown }
   | { kind: 'forwardThenHang' }
+  | { kind: 'hang' }
   | { kind: 'forwardThenRespond'; status: number; body?: unknown };
 
 export interface FaultProxy extends TestServer {
@@ -48,6 +49,7 @@ export async function startFaultProxy(targetBase: string): Promise<FaultProxy> {
     const r: ProxiedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body: await readBody(req) };
     proxy.seen.push(r);
     const fault = proxy.rule?.(r);
+    if (fault?.kind === 'hang') return;
     if (fault?.kind === 'respond') {
       sendJson(res, fault.status, fault.body ?? {});
       return;

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { SnapshotUser } from '../../src-main/core/analysis/types';
 import { describe, expect, it } from 'vitest';
 import type { GroupRecord, UserRecord } from '../../src-main/core/model';
 import { groupMembers, snapshotGroups, snapshotUsers, unreadGroups } from '../../src-main/core/store/analysis.repo';
@@ -66,18 +67,8 @@ function baseline(k: number): { users: UserRecord[]; groups: GroupRecord[] } {
   return { users, groups };
 }
 
-interface CanonicalUser {
-  remoteId: string;
-  userName: string | null;
-  externalId: string | null;
-  email: string | null;
-  active: boolean | null;
-  status: string | null;
-  givenName: string | null;
-  familyName: string | null;
-  displayName: string | null;
-  attributes: Record<string, string | null>;
-}
+/** A snapshot user without the store's internal resource id, so snapshots of different runs compare. */
+type CanonicalUser = Omit<SnapshotUser, 'res'>;
 
 interface CanonicalSnapshot {
   users: CanonicalUser[];

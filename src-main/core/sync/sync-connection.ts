@@ -1,26 +1,15 @@
+import type { SyncProgressDto } from '../../contract/dto';
 import type { ErrorInfo } from '../../contract/errors';
 import type { Connector, HttpClientFactory } from '../connectors/types';
 import { toErrorInfo } from '../errors';
-import type { Coverage, SyncPhase } from '../model';
+import type { Coverage } from '../model';
 import type { Logger } from '../ports';
 import type { Db } from '../store/database';
 import { beginRun, completeRun, failRun, type RunState } from '../store/runs.repo';
 import { createSnapshotWriter, type SnapshotChanges, type SnapshotTotals } from '../store/snapshot-writer';
 
-/** Live state of one connection's sync, for progress displays. */
-export interface SyncProgress {
-  connection: string;
-  runId: number;
-  phase: SyncPhase;
-  pages: number;
-  resources: number;
-  total: number | null;
-  /** Time spent waiting on rate limits and retries so far, and how many waits. */
-  waitMs: number;
-  waits: number;
-  message: string | null;
-  elapsedMs: number;
-}
+/** Live state of one connection's sync, for progress displays: the API's DTO as is. */
+export type SyncProgress = SyncProgressDto;
 
 export interface SyncOutcome {
   connection: string;

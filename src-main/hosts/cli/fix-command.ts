@@ -14,7 +14,7 @@ import { envSecretStore } from '../../core/secrets/resolve';
 import { listFindings } from '../../core/store/findings.repo';
 import { openWorkspace, type Workspace } from '../../core/workspace';
 import { join } from 'node:path';
-import { stderrLogger } from './logger';
+import { stderrLogger } from '../shared/stderr-logger';
 
 export interface FixOptions {
   config: string;

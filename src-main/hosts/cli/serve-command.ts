@@ -5,7 +5,7 @@ import { defaultDataDir } from '../../core/data-dir';
 import { currentOperator } from '../../core/operator';
 import { browserModeVault } from '../server/browser-secrets';
 import { startBrowserServer } from '../server/browser-server';
-import { stderrLogger } from './logger';
+import { stderrLogger } from '../shared/stderr-logger';
 
 /** Opens the URL in the desktop's browser; failure only means the user opens it by hand. */
 function openInBrowser(url: string): void {

@@ -3,7 +3,7 @@ import { defaultDataDir } from '../../core/data-dir';
 import { createHttpClient } from '../../core/http/client';
 import { envSecretStore } from '../../core/secrets/resolve';
 import { openWorkspace, syncWorkspace } from '../../core/workspace';
-import { stderrLogger } from './logger';
+import { stderrLogger } from '../shared/stderr-logger';
 import { progressRenderer } from './progress';
 
 export interface SyncCommandOptions {

@@ -1,0 +1,97 @@
+import { Button, Center, Group, Loader, Paper, Stack, Text } from '@mantine/core';
+import { useEffect } from 'react';
+import { ErrorAlert } from '../../components/error-alert';
+import { IconSync } from '../../components/icons';
+import { PageHeader } from '../../components/page-header';
+import { formatCount, plural } from '../../lib/format';
+import { routeHref } from '../../router/hash-route';
+import { DEFAULT_FILTERS } from '../../store/findings.slice';
+import { useAppStore } from '../../store/store-context';
+import { ExportButtons } from './export-buttons';
+import { FindingDetailDrawer } from './finding-detail';
+import { FindingsGrid } from './findings-grid';
+import { FindingsToolbar } from './findings-toolbar';
+import { useFindingsTable } from './use-findings-table';
+
+export function FindingsView() {
+  const status = useAppStore((s) => s.findingsStatus);
+  const error = useAppStore((s) => s.findingsError);
+  const total = useAppStore((s) => s.findings.length);
+  const loadFindings = useAppStore((s) => s.loadFindings);
+  const showFindings = useAppStore((s) => s.showFindings);
+  const setSelection = useAppStore((s) => s.setSelection);
+  const table = useFindingsTable();
+
+  useEffect(() => {
+    if (status === 'idle') void loadFindings();
+  }, [status, loadFindings]);
+
+  const rows = table.getRowModel().rows;
+  const selectedInView = table.getFilteredSelectedRowModel().rows;
+
+  return (
+    <Stack gap="sm" h="100%" className="dl-findings">
+      <PageHeader
+        title="Findings"
+        description={
+          <span data-testid="findings-count" data-shown={rows.length} data-total={total} aria-live="polite">
+            Showing {formatCount(rows.length)} of {plural(total, 'finding')}
+          </span>
+        }
+        actions={<ExportButtons verb="Export" keys={() => rows.map((r) => r.id)} testIdPrefix="export" />}
+      />
+      <FindingsToolbar />
+      {selectedInView.length > 0 && (
+        <Paper withBorder px="sm" py={6} className="dl-selection-bar" data-testid="findings-selection">
+          <Group justify="space-between">
+            <Text size="sm" fw={500}>
+              {plural(selectedInView.length, 'finding')} selected
+            </Text>
+            <Group gap="xs">
+              <ExportButtons verb="Export selected" keys={() => selectedInView.map((r) => r.id)} testIdPrefix="export-selected" />
+              <Button size="sm" variant="subtle" onClick={() => setSelection({})}>
+                Clear selection
+              </Button>
+            </Group>
+          </Group>
+        </Paper>
+      )}
+      {status === 'error' && error && <ErrorAlert title="Could not load the findings" error={error} />}
+      <div className="dl-grid-frame">
+        {status === 'loading' || status === 'idle' ? (
+          <Center h="100%">
+            <Loader aria-label="Loading findings" />
+          </Center>
+        ) : total === 0 ? (
+          <Center h="100%">
+            <Stack align="center" gap="xs">
+              <Text fw={500}>No findings yet</Text>
+              <Text size="sm" c="dimmed">
+                Findings appear after a complete sync of the identity provider and an app.
+              </Text>
+              <Button component="a" href={routeHref('sync')} leftSection={<IconSync size={16} />} variant="light">
+                Go to sync
+              </Button>
+            </Stack>
+          </Center>
+        ) : (
+          <>
+            <FindingsGrid table={table} rows={rows} />
+            {rows.length === 0 && (
+              <Stack align="center" gap="xs" className="dl-grid-empty">
+                <Text fw={500}>No findings match these filters</Text>
+                <Button variant="light" size="xs" onClick={() => showFindings(DEFAULT_FILTERS)}>
+                  Reset filters
+                </Button>
+              </Stack>
+            )}
+          </>
+        )}
+      </div>
+      <Text size="xs" c="dimmed">
+        ↑/↓ move · Enter opens · Space selects · Shift+↑/↓ extends · Ctrl/⌘+A selects all · shift-click a header to sort by several columns
+      </Text>
+      <FindingDetailDrawer />
+    </Stack>
+  );
+}

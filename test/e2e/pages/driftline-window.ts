@@ -1,0 +1,57 @@
+import type { Locator, Page } from 'playwright-core';
+import type { Bridge } from '../../../src-main/preload/bridge';
+
+// Page object for the Driftline window: the e2e flows speak in these steps, and the data-testid
+// selectors the renderer provides live here only.
+
+/**
+ * The page's globals as seen from a function Playwright runs in the window. The Node-side
+ * tsconfig has no DOM types, so the few used are declared here.
+ */
+export interface PageGlobals {
+  bridge?: Bridge;
+  require?: unknown;
+  process?: unknown;
+  module?: unknown;
+  __driftlineInjected?: boolean;
+  location: { href: string; hash: string };
+  open(url: string): unknown;
+  document: {
+    head: { append(node: unknown): void };
+    createElement(tag: 'script'): { textContent: string | null };
+  };
+}
+
+export class DriftlineWindow {
+  constructor(readonly page: Page) {}
+
+  byTestId(id: string): Locator {
+    return this.page.locator(`[data-testid="${id}"]`);
+  }
+
+  /** In-page hash route change: no navigation event, so the navigation guard is not involved. */
+  async goTo(view: 'dashboard' | 'connections' | 'sync' | 'findings'): Promise<void> {
+    await this.page.evaluate((v) => {
+      (globalThis as unknown as PageGlobals).location.hash = `#/${v}`;
+    }, view);
+  }
+
+  async openDemo(): Promise<void> {
+    await this.byTestId('first-run').waitFor({ state: 'visible' });
+    await this.byTestId('open-demo').first().click();
+    await this.byTestId('demo-banner').waitFor({ state: 'visible' });
+  }
+
+  async syncAll(timeoutMs: number): Promise<void> {
+    await this.goTo('sync');
+    const button = this.byTestId('sync-all');
+    await button.waitFor({ state: 'visible' });
+    await button.click();
+    // The button shows a spinner while the runs start; the runs end when cancel-all disappears.
+    await this.byTestId('sync-cancel-all').waitFor({ state: 'hidden', timeout: timeoutMs });
+  }
+
+  findingRows(): Locator {
+    return this.byTestId('findings-row');
+  }
+}
