@@ -71,6 +71,17 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // contract/api.ts builds zod schemas at load; the page takes only its types (the CSP refuses
+    // zod's code generation, and the schemas are the core's business).
+    files: ['src-renderer/**/*.{ts,tsx}'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: 'contract/api$', allowTypeImports: true, message: 'Import only types from contract/api in the renderer.' }] },
+      ],
+    },
+  },
   // The Rules of React (hooks and the compiler's checks) for the UI.
   { files: ['src-renderer/**/*.{ts,tsx}'], ...reactHooks.configs.flat.recommended },
 );

@@ -7,19 +7,9 @@ import type {
   ExportFileDto,
   FindingDetailDto,
   RunDto,
-  SyncFinishedDto,
-  SyncProgressDto,
   SyncStatusDto,
 } from './dto';
-import {
-  ACTION_KINDS,
-  type ActionDto,
-  type AuditEntryDto,
-  type AuditVerificationDto,
-  type BatchProgressDto,
-  type BulkPlanDto,
-  type PlannedRequestDto,
-} from './actions';
+import { ACTION_KINDS, type ActionDto, type AuditEntryDto, type AuditVerificationDto, type BulkPlanDto, type PlannedRequestDto } from './actions';
 import type { ErrorInfo } from './errors';
 import { FINDING_STATUSES, FINDING_TYPES, SEVERITIES, type FindingDto } from './findings';
 
@@ -133,19 +123,6 @@ export type ApiParsedArgs<M extends ApiMethod> = z.output<(typeof API_ARGS)[M]>;
 /** The full handler map a core implements. */
 export type ApiHandlers = { [M in ApiMethod]: (args: ApiParsedArgs<M>) => Promise<ApiResults[M]> };
 
-/** Events pushed to the UI. */
-export interface ApiEvents {
-  'sync.progress': SyncProgressDto;
-  'sync.finished': SyncFinishedDto;
-  /** Findings or dashboards changed (after an analysis). */
-  'findings.changed': { apps: string[] };
-  'connections.changed': { names: string[] };
-  'actions.changed': { ids: number[] };
-  'actions.progress': BatchProgressDto;
-}
-
-export type ApiEventName = keyof ApiEvents;
-
 /** Errors travel as values across every transport. */
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: ErrorInfo };
 
@@ -153,11 +130,3 @@ export function isApiMethod(method: string): method is ApiMethod {
   return Object.hasOwn(API_ARGS, method);
 }
 
-export const API_EVENT_NAMES: readonly ApiEventName[] = [
-  'sync.progress',
-  'sync.finished',
-  'findings.changed',
-  'connections.changed',
-  'actions.changed',
-  'actions.progress',
-];

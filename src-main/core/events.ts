@@ -1,4 +1,4 @@
-import type { ApiEventName, ApiEvents } from '../contract/api';
+import type { ApiEventName, ApiEvents } from '../contract/events';
 
 export type EventListener = <E extends ApiEventName>(name: E, payload: ApiEvents[E]) => void;
 

@@ -72,6 +72,8 @@ export interface SyncAllOptions extends ConnectorEnv {
   signalFor(name: string): AbortSignal;
   logger: Logger;
   onProgress?: (p: SyncProgress) => void;
+  /** Called as each connection's run ends, before the others finish and before analysis. */
+  onFinished?: (outcome: SyncOutcome) => void;
   /** Limit to these connection names (default: the IdP and every app). */
   only?: readonly string[];
 }
@@ -97,6 +99,9 @@ export async function syncWorkspace(
         signal: options.signalFor(c.name),
         logger: options.logger,
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      }).then((outcome) => {
+        options.onFinished?.(outcome);
+        return outcome;
       }),
     ),
   );

@@ -1,6 +1,7 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { ApiEventName, ApiResult } from '../contract/api';
-import { BRIDGE_CHANNELS, type Bridge, type SaveFileResult } from './bridge';
+import type { ApiResult } from '../contract/api';
+import type { ApiEventName } from '../contract/events';
+import { BRIDGE_CHANNELS, type Bridge, type SaveFileResult } from '../contract/bridge';
 
 // A dumb pipe from the isolated renderer to the main process: three narrow functions on fixed
 // channels. ipcRenderer itself never crosses the context bridge, so the page cannot pick a channel.

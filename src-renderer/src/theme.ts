@@ -10,7 +10,8 @@ export const theme = createTheme({
   components: {
     // The page never scrolls (each view scrolls inside the shell), so overlays need no scroll lock,
     // whose helper injects a <style> element without the CSP nonce.
-    Modal: Modal.extend({ defaultProps: { lockScroll: false } }),
-    Drawer: Drawer.extend({ defaultProps: { lockScroll: false } }),
+    // Their close buttons are icons: give them a name.
+    Modal: Modal.extend({ defaultProps: { lockScroll: false, closeButtonProps: { 'aria-label': 'Close' } } }),
+    Drawer: Drawer.extend({ defaultProps: { lockScroll: false, closeButtonProps: { 'aria-label': 'Close' } } }),
   },
 });

@@ -103,6 +103,16 @@ function highWaterMiB(): number {
   return match?.[1] ? Number(match[1]) / 1024 : 0;
 }
 
+/** Bytes this process has caused to be written to storage (Linux /proc/self/io), or null elsewhere. */
+export function diskWriteBytes(): number | null {
+  try {
+    const match = /^write_bytes:\s+(\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'));
+    return match?.[1] ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
 export interface DbSize {
   /** The main file after a TRUNCATE checkpoint (the WAL is then empty). */
   bytes: number;

@@ -4,6 +4,14 @@ import type { AnalysisFigures, BenchResults, Check, SyncFigures } from './result
 
 const MiB = 2 ** 20;
 
+/** Tables (with their indexes) that hold snapshots; findings, finding_events and analyses hold analysis results. */
+const SNAPSHOT_TABLES: ReadonlySet<string> = new Set(['resources', 'raw_objects', 'user_versions', 'group_versions', 'memberships', 'run_unread_groups', 'sync_runs']);
+
+/** Bytes of the snapshot tables and their indexes; the whole file when dbstat is unavailable. */
+function snapshotBytes(objects: ObjectSize[] | null, fileBytes: number): number {
+  return objects ? objects.filter((o) => SNAPSHOT_TABLES.has(o.table)).reduce((sum, o) => sum + o.bytes, 0) : fileBytes;
+}
+
 /** The issue's targets, checked against one run. */
 export function checks(r: BenchResults): Check[] {
   const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
@@ -14,8 +22,9 @@ export function checks(r: BenchResults): Check[] {
     target: '≤ 100 ms',
     pass: f.loop.maxDelayMs <= 100,
   });
-  const firstDb = r.first.db.bytes / MiB;
-  const delta = (r.second.db.bytes - r.first.db.bytes) / MiB;
+  // The targets are about snapshots; findings (thousands of rows after a drifted first analysis) are shown apart.
+  const firstDb = snapshotBytes(r.first.objects, r.first.db.bytes) / MiB;
+  const delta = (snapshotBytes(r.second.objects, r.second.db.bytes) - snapshotBytes(r.first.objects, r.first.db.bytes)) / MiB;
   const appAndIdp = r.first.app.ms + r.first.idp.ms;
   const analysis = (figure: string, a: AnalysisFigures): Check => ({
     figure,
@@ -33,8 +42,8 @@ export function checks(r: BenchResults): Check[] {
     analysis(`analysis 1 (correlate, ${r.attributes} attributes, memberships)`, r.first.analysis),
     analysis('analysis 2 (after churn)', r.second.analysis),
     { figure: 'peak RSS (sync in bench process, analysis in its own)', value: m(peak), target: '< 1024 MiB', pass: peak < 1024 },
-    { figure: 'first snapshot: DB size', value: m(firstDb), target: '< 130 MiB', pass: firstDb < 130 },
-    { figure: 'second snapshot (2% churn): DB growth', value: m(delta), target: '< 10 MiB', pass: delta < 10 },
+    { figure: 'first snapshot: snapshot tables + indexes', value: m(firstDb), target: '< 130 MiB', pass: firstDb < 130 },
+    { figure: 'second snapshot (2% churn): their growth', value: m(delta), target: '< 10 MiB', pass: delta < 10 },
     loop('sync 1 app', r.first.app),
     loop('sync 1 IdP', r.first.idp),
     loop('sync 2 app', r.second.app),
@@ -67,10 +76,14 @@ function figuresTable(r: BenchResults, all: Check[]): string {
   rows.push(['sync 2 app (2% churn)', secs(r.second.app.ms), '', ratio(r.second.app.ms, f), '']);
   rows.push(['sync 2 IdP (unchanged)', secs(r.second.idp.ms), '', ratio(r.second.idp.ms, f), '']);
   rows.push(['sync 1 app + IdP + analysis 1', secs(r.first.app.ms + r.first.idp.ms + r.first.analysis.ms), '', ratio(r.first.app.ms + r.first.idp.ms + r.first.analysis.ms, f), '']);
+  if (r.analysisWithStats?.analyzed) {
+    rows.push(['what-if: analysis 2 after ANALYZE', secs(r.analysisWithStats.ms), '(< 3 s)', ratio(r.analysisWithStats.ms, f), '']);
+  }
   rows.push(['peak RSS: bench process, syncs', `${r.rss.syncMiB.toFixed(1)} MiB`, '', '', '']);
   rows.push(['peak RSS: analysis process', r.rss.analysisMiB > 0 ? `${r.rss.analysisMiB.toFixed(1)} MiB` : 'n/a', '', '', '']);
   rows.push(['peak RSS: bench process, whole run (floor too)', `${r.rss.overallMiB.toFixed(1)} MiB`, '', '', '']);
-  rows.push(['second snapshot: DB size', `${(r.second.db.bytes / MiB).toFixed(1)} MiB`, '', '', '']);
+  rows.push(['DB file after sync 1 + analysis 1 (checkpointed)', `${(r.first.db.bytes / MiB).toFixed(1)} MiB`, '', '', '']);
+  rows.push(['DB file growth with sync 2 + analysis 2', `${((r.second.db.bytes - r.first.db.bytes) / MiB).toFixed(1)} MiB`, '', '', '']);
   return table(rows, ['l', 'r', 'l', 'r', 'l']);
 }
 
@@ -88,6 +101,7 @@ function breakdownTable(r: BenchResults): string {
   const ms = (x: number): string => `${x.toFixed(0)} ms`;
   row('wall time', (s) => ms(s.ms));
   row('CPU time, bench process', (s) => ms(s.cpuMs));
+  row('written to disk (WAL + checkpoints)', (s) => (s.diskWriteBytes === null ? 'n/a' : `${(s.diskWriteBytes / MiB).toFixed(0)} MiB`));
   row('setup (run row, load open versions)', (s) => ms(s.breakdown.setupMs));
   for (const phase of ['discovery', 'users', 'groups', 'members', 'commit']) {
     row(`phase: ${phase}`, (s) => (s.breakdown.phases[phase] === undefined ? '—' : ms(s.breakdown.phases[phase] ?? 0)));
@@ -200,10 +214,12 @@ export function formatReport(r: BenchResults): string {
   lines.push(`Peak RSS per phase (MiB${r.rss.exact ? ', exact: VmHWM reset per phase' : ', maxRSS so far'})`);
   lines.push(table([['phase', 'peak'], ...Object.entries(r.rss.perPhase).map(([phase, mib]) => [phase, mib.toFixed(0)])], ['l', 'r']));
   lines.push('');
-  for (const [label, a] of [
+  const analyses: Array<[string, AnalysisFigures]> = [
     ['analysis 1', r.first.analysis],
     ['analysis 2', r.second.analysis],
-  ] as const) {
+  ];
+  if (r.analysisWithStats) analyses.push(['what-if: analysis of the second snapshots', r.analysisWithStats]);
+  for (const [label, a] of analyses) {
     const types = Object.entries(a.byType)
       .map(([type, count]) => `${type} ${n(count)}`)
       .join(', ');

@@ -13,6 +13,8 @@ export interface SyncFigures {
   ms: number;
   /** CPU time (user + system) of the bench process during the sync: less sensitive than wall time to other load on the machine. */
   cpuMs: number;
+  /** Bytes written to storage by the bench process during the sync (WAL, checkpoints): write amplification shows here. */
+  diskWriteBytes: number | null;
   totals: SnapshotTotals | null;
   changes: SnapshotChanges | null;
   coverage: { memberships: string; notes: string[] } | null;
@@ -89,6 +91,8 @@ export interface BenchResults {
   first: Round;
   churn: ChurnSummary;
   second: Round;
+  /** When analysis 1 missed its deadline: the analysis of the second snapshots after ANALYZE, to show what planner statistics change. */
+  analysisWithStats: AnalysisFigures | null;
   rss: {
     /** Per-phase peaks are exact (VmHWM reset per phase) rather than sampled. */
     exact: boolean;

@@ -15,7 +15,7 @@ import { benchConfig, LIMITS, TOKEN_ENV } from './config';
 import { measureFloor, type FloorResult } from './floor';
 import { createSyncProbe } from './instrument';
 import { expectFrom, type ServerReady } from './ipc';
-import { checkpointedSize, createRssMeter, objectSizes, watchEventLoop } from './measure';
+import { checkpointedSize, createRssMeter, diskWriteBytes, objectSizes, watchEventLoop } from './measure';
 import type { AnalysisFigures, BenchResults, RequestComparison, SyncFigures } from './results';
 import type { TenantSize } from './tenant';
 
@@ -65,6 +65,7 @@ async function timedSync(ws: Workspace, connection: WorkspaceConnection, env: Co
   const probe = createSyncProbe();
   const started = performance.now();
   const cpu = process.cpuUsage();
+  const written = diskWriteBytes();
   // What syncWorkspace does for one connection, with the probe around the HTTP factory and the connector.
   const outcome = await syncConnection({
     db: ws.db,
@@ -78,11 +79,13 @@ async function timedSync(ws: Workspace, connection: WorkspaceConnection, env: Co
   });
   const ms = performance.now() - started;
   const used = process.cpuUsage(cpu);
+  const writtenAfter = diskWriteBytes();
   return {
     state: outcome.state,
     error: outcome.error?.message ?? null,
     ms,
     cpuMs: (used.user + used.system) / 1000,
+    diskWriteBytes: written === null || writtenAfter === null ? null : writtenAfter - written,
     totals: outcome.totals,
     changes: outcome.changes,
     coverage: outcome.coverage ? { memberships: outcome.coverage.memberships, notes: outcome.coverage.notes } : null,
@@ -235,6 +238,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     step(`analysis 2: ${analysis2.analyzed ? fmt(analysis2.ms) : (analysis2.reason ?? '')}`);
     const size2 = checkpointedSize(ws.db, dbFile);
     const objects2 = objectSizes(ws.db);
+    // Last, because ANALYZE leaves planner statistics behind that would change every later query plan.
+    let whatIf: AnalysisFigures | null = null;
+    if (analysis1.timedOut && !options.sqliteStats) {
+      step('what-if: the same analysis after ANALYZE (planner statistics), on the second snapshots…');
+      whatIf = await timedAnalysis(ws, dbFile, { ...options, sqliteStats: true });
+      step(`what-if analysis: ${whatIf.analyzed ? fmt(whatIf.ms) : (whatIf.reason ?? '')}`);
+    }
 
     const syncPhases = ['sync 1: app', 'sync 1: IdP', 'sync 2: app', 'sync 2: IdP'];
     return {
@@ -257,11 +267,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       first: { app: app1, idp: idp1, analysis: analysis1, db: size1, objects: objects1 },
       churn,
       second: { app: app2, idp: idp2, analysis: analysis2, db: size2, objects: objects2 },
+      analysisWithStats: whatIf,
       rss: {
         exact: rss.exact,
         overallMiB: rss.overallMiB(),
         syncMiB: Math.max(...syncPhases.map((p) => rss.perPhase[p] ?? 0)),
-        analysisMiB: Math.max(analysis1.rssMiB ?? 0, analysis2.rssMiB ?? 0),
+        analysisMiB: Math.max(analysis1.rssMiB ?? 0, analysis2.rssMiB ?? 0, whatIf?.rssMiB ?? 0),
         perPhase: rss.perPhase,
       },
       totalMs: performance.now() - started,

@@ -2,6 +2,7 @@ import { cpSync, mkdirSync, symlinkSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { rawRequest, signIn } from '../helpers/browser-session';
 import { startChild } from '../helpers/child-process';
 import { useTempDir } from '../helpers/temp-dir';
 
@@ -43,6 +44,12 @@ describe('npm start (scripts/start.mjs)', () => {
       expect(lines.filter((l) => /Electron/.test(l))).toHaveLength(1);
       const port = Number(new URL(url).port);
       expect(await portOpen(port)).toBe(true);
+      // The printed link signs in and the app's page is served.
+      const cookie = await signIn(url);
+      const page = await rawRequest(`http://127.0.0.1:${port}/`, { headers: { cookie } });
+      expect(page.status).toBe(200);
+      expect(page.headers['content-type']).toMatch(/text\/html/);
+      expect(page.body).toContain('<div id="root">');
 
       const exit = await child.stop(10_000);
       expect(exit).toEqual({ code: 0, signal: null });

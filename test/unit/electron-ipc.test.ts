@@ -7,7 +7,7 @@ import { createCore, type Core } from '../../src-main/core/core';
 import { silentLogger } from '../../src-main/core/ports';
 import { memoryVault } from '../../src-main/core/secrets/vault';
 import { forwardEvents, registerIpc, senderAllowed, type FrameLike, type IpcEventLike, type IpcMainLike } from '../../src-main/hosts/electron/ipc';
-import { BRIDGE_CHANNELS } from '../../src-main/preload/bridge';
+import { BRIDGE_CHANNELS } from '../../src-main/contract/bridge';
 import { useTempDir } from '../helpers/temp-dir';
 
 type Listener = Parameters<IpcMainLike['handle']>[1];

@@ -86,24 +86,38 @@ const writesSchema = z
   })
   .prefault({});
 
-export const scimAppSchema = z.strictObject({
-  name: z.string().min(1),
-  type: z.literal('scim'),
-  baseUrl: httpUrl,
-  auth: scimAuthSchema,
-  match: z.array(matchRuleSchema).min(1).default([{ app: 'userName', idp: 'userName' }]),
-  scope: scopeSchema.default({ type: 'all' }),
-  attributes: z.array(attributeMappingSchema).default([]),
-  groups: groupMappingSchema.optional(),
-  /**
-   * How group members are read: `auto` takes them from the group list and reads by id the groups
-   * listed without them; `perGroup` lists groups without members and reads every group by id.
-   */
-  groupMembers: z.enum(['auto', 'perGroup']).default('auto'),
-  writes: writesSchema,
-  limits: limitsSchema,
-  tls: tlsSchema.optional(),
-});
+export const scimAppSchema = z
+  .strictObject({
+    name: z.string().min(1),
+    type: z.literal('scim'),
+    baseUrl: httpUrl,
+    auth: scimAuthSchema,
+    match: z.array(matchRuleSchema).min(1).default([{ app: 'userName', idp: 'userName' }]),
+    scope: scopeSchema.default({ type: 'all' }),
+    attributes: z.array(attributeMappingSchema).default([]),
+    groups: groupMappingSchema.optional(),
+    /**
+     * How group members are read: `auto` takes them from the group list and reads by id the groups
+     * listed without them; `perGroup` lists groups without members and reads every group by id.
+     */
+    groupMembers: z.enum(['auto', 'perGroup']).default('auto'),
+    writes: writesSchema,
+    limits: limitsSchema,
+    tls: tlsSchema.optional(),
+  })
+  .superRefine((app, ctx) => {
+    app.match.forEach((rule, j) => {
+      if (!appKeyOf(rule.app)) ctx.addIssue({ code: 'custom', path: ['match', j, 'app'], message: `correlation supports ${SUPPORTED_APP_KEYS.join(', ')}` });
+      if (!idpKeyOf(rule.idp)) ctx.addIssue({ code: 'custom', path: ['match', j, 'idp'], message: `correlation supports ${SUPPORTED_IDP_KEYS.join(', ')}` });
+    });
+    app.attributes.forEach((m, j) => {
+      try {
+        parseScimPath(m.app);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', path: ['attributes', j, 'app'], message: (err as Error).message });
+      }
+    });
+  });
 
 const csvIdpSchema = z.strictObject({
   name: z.string().min(1),
@@ -137,21 +151,6 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['apps', i, 'name'], message: `duplicate connection name "${app.name}"` });
       }
       seen.add(key);
-      app.match.forEach((rule, j) => {
-        if (!appKeyOf(rule.app)) {
-          ctx.addIssue({ code: 'custom', path: ['apps', i, 'match', j, 'app'], message: `correlation supports ${SUPPORTED_APP_KEYS.join(', ')}` });
-        }
-        if (!idpKeyOf(rule.idp)) {
-          ctx.addIssue({ code: 'custom', path: ['apps', i, 'match', j, 'idp'], message: `correlation supports ${SUPPORTED_IDP_KEYS.join(', ')}` });
-        }
-      });
-      app.attributes.forEach((m, j) => {
-        try {
-          parseScimPath(m.app);
-        } catch (err) {
-          ctx.addIssue({ code: 'custom', path: ['apps', i, 'attributes', j, 'app'], message: (err as Error).message });
-        }
-      });
     });
   });
 

@@ -73,8 +73,9 @@ export function findingHandlers(ctx: CoreContext): FindingHandlers {
     'findings.export': ({ query, keys, format }) => {
       const report = buildFindingsReport(db, query ?? {});
       if (keys) {
-        const wanted = new Set(keys);
-        report.findings = report.findings.filter((f) => wanted.has(f.key));
+        // The rows of the view, in the view's order.
+        const byKey = new Map(report.findings.map((f) => [f.key, f]));
+        report.findings = keys.map((k) => byKey.get(k)).filter((f) => f !== undefined);
       }
       return Promise.resolve({
         fileName: exportName(format),

@@ -57,13 +57,13 @@ export function createSyncCoordinator(deps: {
             if (entry) entry.progress = p;
             deps.events.emit('sync.progress', p);
           },
-        },
-      )
-        .then(({ syncs, analyses }) => {
-          for (const s of syncs) {
+          onFinished: (s) => {
             active.delete(s.connection.toLowerCase());
             deps.events.emit('sync.finished', { connection: s.connection, runId: s.runId, state: s.state, error: s.error, elapsedMs: s.elapsedMs });
-          }
+          },
+        },
+      )
+        .then(({ analyses }) => {
           const apps = analyses.filter((a) => a.analyzed).map((a) => a.app);
           if (apps.length > 0) deps.events.emit('findings.changed', { apps });
         })

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { createCore } from '../../core/core';
 import { defaultDataDir } from '../../core/data-dir';
 import { currentOperator } from '../../core/operator';
 import { browserModeVault } from '../server/browser-secrets';
 import { startBrowserServer } from '../server/browser-server';
+import { rendererDir } from '../shared/renderer-dir';
 import { stderrLogger } from '../shared/stderr-logger';
 
 /** Opens the URL in the desktop's browser; failure only means the user opens it by hand. */
@@ -22,8 +22,7 @@ export async function runServeCommand(opts: { data?: string; port?: string; open
   const core = createCore({ dataDir, secrets: browserModeVault(dataDir), logger, operator: currentOperator() });
   const server = await startBrowserServer({
     core,
-    // The renderer is built next to this bundle (out/main/cli.js → out/renderer).
-    rendererDir: join(__dirname, '..', 'renderer'),
+    rendererDir: rendererDir(),
     ...(opts.port ? { port: Number(opts.port) } : {}),
     logger,
   });

@@ -1,7 +1,8 @@
-import type { ApiEventName, ApiHandlers, ApiResult } from '../../contract/api';
+import type { ApiHandlers, ApiResult } from '../../contract/api';
+import type { ApiEventName } from '../../contract/events';
 import type { EventHub } from '../../core/events';
 import type { Logger } from '../../core/ports';
-import { BRIDGE_CHANNELS, type SaveFileResult } from '../../preload/bridge';
+import { BRIDGE_CHANNELS, type SaveFileResult } from '../../contract/bridge';
 import { dispatch } from '../../transport/dispatch';
 import { isAppUrl } from './app-protocol';
 

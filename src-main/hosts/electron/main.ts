@@ -4,6 +4,7 @@ import { createCore, type Core } from '../../core/core';
 import { defaultDataDir } from '../../core/data-dir';
 import { toErrorInfo } from '../../core/errors';
 import { currentOperator } from '../../core/operator';
+import { rendererDir } from '../shared/renderer-dir';
 import { stderrLogger } from '../shared/stderr-logger';
 import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppRequestHandler } from './app-protocol';
 import { forwardEvents, registerIpc } from './ipc';
@@ -47,8 +48,7 @@ async function start(): Promise<void> {
 
   denyAllPermissions(session.defaultSession);
   app.on('session-created', denyAllPermissions);
-  // The built renderer sits next to this bundle: out/main/index.js → out/renderer.
-  protocol.handle(APP_SCHEME, createAppRequestHandler(join(__dirname, '..', 'renderer')));
+  protocol.handle(APP_SCHEME, createAppRequestHandler(rendererDir()));
 
   core = createCore({
     dataDir,

@@ -2,7 +2,7 @@ import { chmod, rename, rm, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { z } from 'zod';
 import type { ApiResult } from '../../contract/api';
-import type { SaveFileResult } from '../../preload/bridge';
+import type { SaveFileResult } from '../../contract/bridge';
 
 // Exports leave the app only through the native save dialog: the renderer suggests a name and
 // hands over the content, the user picks the path, the main process writes it.

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { API_EVENT_NAMES } from '../../contract/api';
+import { isApiEventName } from '../../contract/events';
 import type { Core } from '../../core/core';
 import type { Logger } from '../../core/ports';
 import { dispatch } from '../../transport/dispatch';
@@ -134,7 +134,7 @@ export async function startBrowserServer(options: { core: Core; rendererDir: str
     res.write('retry: 2000\n\n');
     streams.add(res);
     const unsubscribe = core.events.subscribe((name, payload) => {
-      if (API_EVENT_NAMES.includes(name)) res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`);
+      if (isApiEventName(name)) res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`);
     });
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
     heartbeat.unref();

@@ -1,8 +1,8 @@
-import type { ApiArgs, ApiEventName, ApiEvents, ApiMethod, ApiResults } from '../../../src-main/contract/api';
+import type { ApiArgs, ApiMethod, ApiResults } from '../../../src-main/contract/api';
+import type { SaveFileResult } from '../../../src-main/contract/bridge';
+import { isApiEventName, type ApiEventName, type ApiEvents } from '../../../src-main/contract/events';
 import type { ExportFileDto } from '../../../src-main/contract/dto';
 import type { ErrorCode, ErrorInfo } from '../../../src-main/contract/errors';
-import type { SaveOutcome } from './bridge';
-import { isEventName } from './event-names';
 import type { Transport } from './transport';
 
 /** A failed API call: the core's error code and its admin-facing message. */
@@ -33,7 +33,7 @@ export interface ApiClient {
   call<M extends ApiMethod>(method: M, ...args: CallArgs<M>): Promise<ApiResults[M]>;
   onEvent(listener: (event: ApiEventMessage) => void): () => void;
   onReconnect(listener: () => void): () => void;
-  saveFile(file: ExportFileDto): Promise<SaveOutcome>;
+  saveFile(file: ExportFileDto): Promise<SaveFileResult>;
 }
 
 export function createApiClient(transport: Transport): ApiClient {
@@ -52,7 +52,7 @@ export function createApiClient(transport: Transport): ApiClient {
     onEvent(listener) {
       return transport.onEvent((name, payload) => {
         // Events come from our own core, typed by the contract; unknown names are ignored.
-        if (isEventName(name)) listener({ name, payload } as ApiEventMessage);
+        if (isApiEventName(name)) listener({ name, payload } as ApiEventMessage);
       });
     },
     onReconnect: (listener) => transport.onReconnect(listener),

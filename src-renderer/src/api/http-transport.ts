@@ -1,6 +1,6 @@
 import type { ApiResult } from '../../../src-main/contract/api';
 import type { ErrorCode } from '../../../src-main/contract/errors';
-import { EVENT_NAMES } from './event-names';
+import { API_EVENT_NAMES } from '../../../src-main/contract/events';
 import type { Transport } from './transport';
 
 function failure(code: ErrorCode, message: string): ApiResult<unknown> {
@@ -35,7 +35,7 @@ export function httpTransport(win: Window): Transport {
       broken = false;
       for (const listener of reconnectListeners) listener();
     });
-    for (const name of EVENT_NAMES) {
+    for (const name of API_EVENT_NAMES) {
       stream.addEventListener(name, (event: MessageEvent<string>) => {
         let payload: unknown;
         try {

@@ -1,4 +1,4 @@
-import type { Bridge } from './bridge';
+import type { Bridge } from '../../../src-main/contract/bridge';
 import type { Transport } from './transport';
 
 /** Electron: every call and event goes through the preload's bridge. */

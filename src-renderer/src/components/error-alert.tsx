@@ -3,9 +3,9 @@ import type { ErrorInfo } from '../../../src-main/contract/errors';
 import { IconAlert } from './icons';
 
 /** An error in the core's words, with its code, inline where it happened. */
-export function ErrorAlert({ title, error, testId }: { title: string; error: ErrorInfo; testId?: string }) {
+export function ErrorAlert({ title, error, testId, color = 'red' }: { title: string; error: ErrorInfo; testId?: string; color?: 'red' | 'gray' }) {
   return (
-    <Alert color="red" variant="light" title={title} icon={<IconAlert />} data-testid={testId}>
+    <Alert color={color} variant="light" title={title} icon={<IconAlert />} data-testid={testId}>
       <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
         {error.message}
       </Text>

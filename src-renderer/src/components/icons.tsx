@@ -71,14 +71,7 @@ export const IconAlert = icon(
     <path d="M12 10v4M12 17h.01" />
   </>,
 );
-export const IconInfo = icon(
-  <>
-    <circle cx="12" cy="12" r="9" />
-    <path d="M12 11v5M12 8h.01" />
-  </>,
-);
 export const IconCheck = icon(<path d="m5 12 5 5L20 7" />);
-export const IconX = icon(<path d="M6 6l12 12M18 6 6 18" />);
 export const IconDownload = icon(
   <>
     <path d="M12 4v11M7 10l5 5 5-5" />

@@ -24,13 +24,16 @@ export function createAppSlice(deps: StoreDeps): SliceCreator<AppSlice> {
     }),
     refreshAll: async () => {
       const s = get();
+      const findingsLoaded = s.findingsStatus !== 'idle';
+      // The findings list is the heavy one: reload it only when it is on screen.
+      if (findingsLoaded && s.view !== 'findings') s.markFindingsStale();
       await Promise.all([
         s.loadInfo(),
         s.loadConnections(),
         s.loadDashboard(),
         s.loadSyncStatus(),
         s.loadRuns(),
-        s.findingsStatus === 'idle' ? Promise.resolve() : s.loadFindings(),
+        findingsLoaded && s.view === 'findings' ? s.loadFindings() : Promise.resolve(),
       ]);
     },
     openDemo: async () => {

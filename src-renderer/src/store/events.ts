@@ -20,8 +20,10 @@ export function connectEvents(store: AppStore, api: ApiClient): () => void {
         break;
       case 'findings.changed':
         void s.loadDashboard();
-        // The full list is only worth fetching once the admin has looked at it.
-        if (s.findingsStatus !== 'idle') void s.loadFindings();
+        // The full list can be 100,000 rows: fetch it now only if it is on screen, else when it is
+        // next shown (never, if the admin has not looked at it yet).
+        if (s.view === 'findings') void s.loadFindings();
+        else if (s.findingsStatus !== 'idle') s.markFindingsStale();
         break;
       case 'connections.changed':
         void s.loadConnections();

@@ -1,7 +1,7 @@
 import type { FindingDetailDto, FindingQuery } from '../../../src-main/contract/dto';
 import type { ErrorInfo } from '../../../src-main/contract/errors';
 import type { FindingDto, FindingStatus, FindingType, Severity } from '../../../src-main/contract/findings';
-import type { SaveOutcome } from '../api/bridge';
+import type { SaveFileResult } from '../../../src-main/contract/bridge';
 import { toErrorInfo } from '../api/client';
 import { applyUpdater, type Updater } from '../lib/updater';
 import { singleFlight } from './single-flight';
@@ -38,6 +38,8 @@ export interface FindingsSlice {
   findings: FindingDto[];
   findingsStatus: LoadStatus;
   findingsError: ErrorInfo | null;
+  /** A newer analysis exists than the loaded list: reload when the findings screen is shown. */
+  findingsStale: boolean;
   filters: FindingFilters;
   search: string;
   sorting: SortRule[];
@@ -47,6 +49,7 @@ export interface FindingsSlice {
   activeKey: string | null;
   detail: FindingDetailState | null;
   loadFindings(): Promise<void>;
+  markFindingsStale(): void;
   setFilters(patch: Partial<FindingFilters>): void;
   /** Replaces every filter, as a link from the dashboard does: facets not given are cleared, and so is the search. */
   showFindings(filters: Partial<FindingFilters>): void;
@@ -56,8 +59,8 @@ export interface FindingsSlice {
   setActiveKey(key: string | null): void;
   openDetail(key: string): Promise<void>;
   closeDetail(): void;
-  /** Saves the given findings (the visible ones, in view order) as CSV or JSON. Rejects with an ApiError. */
-  exportFindings(format: 'csv' | 'json', keys: string[]): Promise<SaveOutcome>;
+  /** Saves the given findings (those of the current view) as CSV or JSON. Rejects with an ApiError. */
+  exportFindings(format: 'csv' | 'json', keys: string[]): Promise<SaveFileResult>;
 }
 
 /** The facets as the API's query, so an export records the filter it was made with. */
@@ -84,6 +87,7 @@ export function createFindingsSlice(deps: StoreDeps): SliceCreator<FindingsSlice
       findings: [],
       findingsStatus: 'idle',
       findingsError: null,
+      findingsStale: false,
       filters: DEFAULT_FILTERS,
       search: '',
       sorting: DEFAULT_SORTING,
@@ -92,6 +96,7 @@ export function createFindingsSlice(deps: StoreDeps): SliceCreator<FindingsSlice
       detail: null,
       loadFindings: singleFlight(async () => {
         if (get().findingsStatus !== 'ready') set({ findingsStatus: 'loading' });
+        set({ findingsStale: false });
         try {
           const findings = await deps.api.call('findings.list');
           set({ findings, findingsStatus: 'ready', findingsError: null });
@@ -103,6 +108,7 @@ export function createFindingsSlice(deps: StoreDeps): SliceCreator<FindingsSlice
         const key = get().detail?.key;
         if (key) await loadDetail(key);
       }),
+      markFindingsStale: () => set({ findingsStale: true }),
       setFilters: (patch) => set({ filters: { ...get().filters, ...patch } }),
       showFindings: (filters) => set({ filters: { apps: [], types: [], severities: [], statuses: [], ...filters }, search: '', activeKey: null }),
       setSearch: (search) => set({ search }),

@@ -1,5 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
-import type { Bridge } from '../../../src-main/preload/bridge';
+import type { Bridge } from '../../../src-main/contract/bridge';
 
 // Page object for the Driftline window: the e2e flows speak in these steps, and the data-testid
 // selectors the renderer provides live here only.

@@ -1,5 +1,5 @@
 import { Alert, Button, Code, Group, Modal, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import type { ConnectionDto } from '../../../../src-main/contract/dto';
 import type { ErrorInfo } from '../../../../src-main/contract/errors';
 import { toErrorInfo } from '../../api/client';
@@ -19,6 +19,12 @@ function ConnectionForm({ existing, otherIdp, onDone }: { existing: ConnectionDt
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<ErrorInfo | null>(null);
   const [saving, setSaving] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+
+  // After a failed save, take the admin to the first field that needs attention.
+  const focusFirstError = (): void => {
+    window.requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+  };
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
@@ -26,6 +32,7 @@ function ConnectionForm({ existing, otherIdp, onDone }: { existing: ConnectionDt
     if (!built.ok) {
       setErrors(built.errors);
       setFailure(null);
+      focusFirstError();
       return;
     }
     setSaving(true);
@@ -42,6 +49,7 @@ function ConnectionForm({ existing, otherIdp, onDone }: { existing: ConnectionDt
       const info = toErrorInfo(err);
       setFailure(info);
       setErrors(info.code === 'config_invalid' ? fieldErrors(info.message) : {});
+      focusFirstError();
     } finally {
       setSaving(false);
     }
@@ -55,7 +63,7 @@ function ConnectionForm({ existing, otherIdp, onDone }: { existing: ConnectionDt
   }));
 
   return (
-    <form onSubmit={(e) => void onSubmit(e)} noValidate data-testid="connection-form" aria-label={existing ? `Edit ${existing.name}` : 'Add a connection'}>
+    <form ref={formRef} onSubmit={(e) => void onSubmit(e)} noValidate data-testid="connection-form" aria-label={existing ? `Edit ${existing.name}` : 'Add a connection'}>
       <Stack gap="md">
         {!existing && (
           <Stack gap={4}>

@@ -72,6 +72,7 @@ export function SecretInput({
               : 'Kept in Driftline’s secret store, never shown again and never written to a config file.'
           }
           autoComplete="new-password"
+          visibilityToggleButtonProps={{ 'aria-label': `Show or hide the ${label.toLowerCase()}` }}
           error={error}
           data-testid={`secret-input-${field}`}
         />

@@ -9,7 +9,7 @@ import { useAppStore } from '../../store/store-context';
  * Saves exactly the given findings (the current view, or the selected rows of it) as CSV or JSON:
  * a native save dialog in the desktop app, a download in the browser.
  */
-export function ExportButtons({ keys, verb, testIdPrefix }: { keys: () => string[]; verb: string; testIdPrefix: string }) {
+export function ExportButtons({ keys, verb, testIdPrefix, empty }: { keys: () => string[]; verb: string; testIdPrefix: string; empty: boolean }) {
   const exportFindings = useAppStore((s) => s.exportFindings);
   const [busy, setBusy] = useState<'csv' | 'json' | null>(null);
 
@@ -37,7 +37,7 @@ export function ExportButtons({ keys, verb, testIdPrefix }: { keys: () => string
           variant="default"
           leftSection={<IconDownload size={16} />}
           loading={busy === format}
-          disabled={busy !== null}
+          disabled={empty || busy !== null}
           onClick={() => void run(format)}
           data-testid={`${testIdPrefix}-${format}`}
         >

@@ -15,6 +15,7 @@ import { useFindingsTable } from './use-findings-table';
 
 export function FindingsView() {
   const status = useAppStore((s) => s.findingsStatus);
+  const stale = useAppStore((s) => s.findingsStale);
   const error = useAppStore((s) => s.findingsError);
   const total = useAppStore((s) => s.findings.length);
   const loadFindings = useAppStore((s) => s.loadFindings);
@@ -23,8 +24,8 @@ export function FindingsView() {
   const table = useFindingsTable();
 
   useEffect(() => {
-    if (status === 'idle') void loadFindings();
-  }, [status, loadFindings]);
+    if (status === 'idle' || stale) void loadFindings();
+  }, [status, stale, loadFindings]);
 
   const rows = table.getRowModel().rows;
   const selectedInView = table.getFilteredSelectedRowModel().rows;
@@ -38,7 +39,7 @@ export function FindingsView() {
             Showing {formatCount(rows.length)} of {plural(total, 'finding')}
           </span>
         }
-        actions={<ExportButtons verb="Export" keys={() => rows.map((r) => r.id)} testIdPrefix="export" />}
+        actions={<ExportButtons verb="Export" keys={() => rows.map((r) => r.id)} testIdPrefix="export" empty={rows.length === 0} />}
       />
       <FindingsToolbar />
       {selectedInView.length > 0 && (
@@ -48,7 +49,7 @@ export function FindingsView() {
               {plural(selectedInView.length, 'finding')} selected
             </Text>
             <Group gap="xs">
-              <ExportButtons verb="Export selected" keys={() => selectedInView.map((r) => r.id)} testIdPrefix="export-selected" />
+              <ExportButtons verb="Export selected" keys={() => selectedInView.map((r) => r.id)} testIdPrefix="export-selected" empty={false} />
               <Button size="sm" variant="subtle" onClick={() => setSelection({})}>
                 Clear selection
               </Button>

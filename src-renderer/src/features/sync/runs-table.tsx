@@ -51,7 +51,7 @@ export function RunsTable({ runs }: { runs: RunDto[] }) {
                 <Table.Td maw={360}>
                   {notes.length > 0 ? (
                     <Tooltip label={notes.join('\n')} multiline maw={420} style={{ whiteSpace: 'pre-wrap' }}>
-                      <Text size="sm" truncate="end" c={run.error ? 'red' : undefined}>
+                      <Text size="sm" truncate="end" c={run.state === 'failed' ? 'red' : undefined}>
                         {notes[0]}
                         {notes.length > 1 && ` (+${notes.length - 1})`}
                       </Text>

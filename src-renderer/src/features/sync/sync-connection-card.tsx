@@ -37,7 +37,13 @@ function LastRun({ run, now }: { run: RunDto; now: number }) {
         </Text>
       )}
       {run.error && run.state !== 'running' && (
-        <ErrorAlert title={run.state === 'cancelled' ? 'Cancelled' : 'The sync failed; the previous snapshot is kept'} error={run.error} testId={`sync-error-${run.connection}`} />
+        <ErrorAlert
+          // A cancel is the admin's own doing: say so without alarm.
+          color={run.state === 'cancelled' ? 'gray' : 'red'}
+          title={run.state === 'cancelled' ? 'Cancelled' : 'The sync failed; the previous snapshot is kept'}
+          error={run.error}
+          testId={`sync-error-${run.connection}`}
+        />
       )}
       {(run.coverageNotes.length > 0 || run.warnings.length > 0) && (
         <Alert color="yellow" variant="light" icon={<IconAlert />} title="What this run could not see" py="xs">
@@ -95,23 +101,34 @@ export function SyncConnectionCard({ connection, card, now }: { connection: Conn
             </Badge>
             <Code>{connection.type}</Code>
           </Group>
-          {running ? (
+          {/* Sync stays put (disabled while running) and Cancel appears beside it: a Cancel click that
+              lands just after the run ended hits an empty spot, never a fresh Sync. */}
+          <Group gap="xs" wrap="nowrap">
+            {running && (
+              <Button
+                size="xs"
+                color="red"
+                variant="light"
+                leftSection={<IconStop size={14} />}
+                onClick={() => void onCancel()}
+                loading={card?.cancelRequested}
+                data-testid={`sync-cancel-${name}`}
+              >
+                Cancel
+              </Button>
+            )}
             <Button
               size="xs"
-              color="red"
               variant="light"
-              leftSection={<IconStop size={14} />}
-              onClick={() => void onCancel()}
-              loading={card?.cancelRequested}
-              data-testid={`sync-cancel-${name}`}
+              leftSection={<IconSync size={14} />}
+              loading={starting}
+              disabled={running}
+              onClick={() => void onSync()}
+              data-testid={`sync-one-${name}`}
             >
-              Cancel
+              {running ? 'Syncing…' : 'Sync'}
             </Button>
-          ) : (
-            <Button size="xs" variant="light" leftSection={<IconSync size={14} />} loading={starting} onClick={() => void onSync()} data-testid={`sync-one-${name}`}>
-              Sync
-            </Button>
-          )}
+          </Group>
         </Group>
         {card && <SyncProgress card={card} now={now} />}
         <div data-testid={`sync-status-${name}`} data-state={state}>
@@ -128,7 +145,7 @@ export function SyncConnectionCard({ connection, card, now }: { connection: Conn
           ) : listBehind && finished ? (
             <Group gap="xs">
               <RunStateBadge state={finished.state} />
-              {finished.error && <ErrorAlert title="The sync did not complete" error={finished.error} />}
+              {finished.error && <ErrorAlert title="The sync did not complete" error={finished.error} color={finished.state === 'cancelled' ? 'gray' : 'red'} />}
             </Group>
           ) : connection.lastRun ? (
             <LastRun run={connection.lastRun} now={now} />

@@ -7,9 +7,9 @@ import type { SyncCard } from '../../store/sync.slice';
 
 const PHASES: readonly SyncPhaseDto[] = ['discovery', 'users', 'groups', 'members', 'commit'];
 
-function Stat({ label, value, testId }: { label: string; value: string; testId: string }) {
+function Stat({ label, value, hint, testId }: { label: string; value: string; hint?: string; testId: string }) {
   return (
-    <Stack gap={0}>
+    <Stack gap={0} title={hint}>
       <Text size="xs" c="dimmed">
         {label}
       </Text>
@@ -79,6 +79,7 @@ export function SyncProgress({ card, now }: { card: SyncCard; now: number }) {
         <Stat
           label="Rate-limit waits"
           value={p && p.waits > 0 ? `${p.waits} (${formatDuration(p.waitMs)})` : 'none'}
+          hint="Waits for a rate limit or before a retry, and the time spent waiting"
           testId={`sync-waits-${card.connection}`}
         />
         <Stat label="Elapsed" value={formatDuration(elapsed)} testId={`sync-elapsed-${card.connection}`} />

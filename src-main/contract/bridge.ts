@@ -1,9 +1,9 @@
-import type { ApiEventName, ApiResult } from '../contract/api';
-import type { ExportFileDto } from '../contract/dto';
+import type { ApiResult } from './api';
+import type { ExportFileDto } from './dto';
+import type { ApiEventName } from './events';
 
-// The one surface the Electron window gets (window.bridge), shared by the preload, which
-// implements it, and the main process, which answers its channels. The renderer declares the same
-// shape on its side (it may import only src-main/contract).
+// The one surface the Electron window gets (window.bridge): the preload implements it, the main
+// process answers its channels, the renderer's transport calls it.
 
 /** A file the UI asks to save through the native dialog (an export); `fileName` is a suggestion. */
 export type SaveFileRequest = ExportFileDto;
