@@ -1,8 +1,31 @@
+import type { FindingType } from './findings';
+
 /** The writes Driftline can make to an app. */
 export const ACTION_KINDS = ['deactivate', 'reactivate', 'patch_attributes', 'remove_member', 'add_member', 'delete_account'] as const;
 
 /** One kind of write; see ACTION_KINDS. */
 export type ActionKind = (typeof ACTION_KINDS)[number];
+
+/** Which writes fix which finding type, the default first; an empty list means no SCIM write can. */
+export const FIXES_BY_FINDING_TYPE: Record<FindingType, readonly ActionKind[]> = {
+  deprovision_missed: ['deactivate', 'delete_account'],
+  orphaned_account: ['deactivate', 'delete_account'],
+  unassigned_access: ['deactivate', 'delete_account'],
+  duplicate_account: ['deactivate', 'delete_account'],
+  missing_account: ['reactivate'],
+  attribute_drift: ['patch_attributes'],
+  stale_membership: ['remove_member'],
+  missing_membership: ['add_member'],
+  orphaned_group: [],
+  ambiguous_match: [],
+};
+
+/** Why a finding type has no fix, in words. */
+export const UNFIXABLE_REASON: Partial<Record<FindingType, string>> = {
+  orphaned_group: 'Driftline does not delete groups: remove the group in the app, or map it to an IdP group.',
+  ambiguous_match: 'An ambiguous match needs a decision, not a write: pin the right identity by hand.',
+  missing_account: 'Driftline does not create accounts: an account that is absent must come from the IdP\'s provisioning.',
+};
 
 /** Journal states: planned → sent → confirmed | failed | unknown; stale when the target changed before sending. */
 export type ActionState = 'planned' | 'sent' | 'confirmed' | 'failed' | 'unknown' | 'stale' | 'cancelled';
@@ -38,7 +61,9 @@ export interface ActionDto {
   outcome: string | null;
   error: { code: string; message: string } | null;
   undoOf: number | null;
-  /** Whether this confirmed action can be reverted from its pre-image. */
+  /** The confirmed action that reverted this one. */
+  undoneBy: number | null;
+  /** A confirmed write that sent something, not yet reverted, not a delete: it can be undone from its pre-image. */
   undoable: boolean;
   createdAt: string;
   finishedAt: string | null;

@@ -65,7 +65,9 @@ export const API_ARGS = {
   'actions.cancelBatch': z.strictObject({ batchId: actionId }),
   'actions.retryFailed': z.strictObject({ batchId: actionId }),
   'actions.undo': z.strictObject({ actionId }),
-  'actions.list': z.strictObject({ findingKey: findingKey.optional(), batchId: actionId.optional(), limit: z.number().int().min(1).max(10_000).optional() }).optional(),
+  /** Withdraws a plan the admin decided not to apply (journaled and audited as cancelled). */
+  'actions.cancel': z.strictObject({ actionId }),
+  'actions.list': z.strictObject({ findingKey: findingKey.optional(), batchId: actionId.optional(), limit: z.number().int().min(1).max(100_000).optional() }).optional(),
   'exceptions.accept': z.strictObject({
     findingKey,
     owner: z.string().trim().min(1).max(200),
@@ -74,7 +76,14 @@ export const API_ARGS = {
     expiresAt: z.iso.datetime({ offset: true }).or(z.iso.date()),
   }),
   'exceptions.revoke': z.strictObject({ findingKey }),
-  'audit.list': z.strictObject({ afterSeq: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(100_000).optional() }).optional(),
+  'audit.list': z
+    .strictObject({
+      afterSeq: z.number().int().min(0).optional(),
+      /** Newest first: entries before this sequence number (default: from the end). */
+      beforeSeq: z.number().int().min(1).optional(),
+      limit: z.number().int().min(1).max(100_000).optional(),
+    })
+    .optional(),
   'audit.verify': noArgs,
   'audit.export': noArgs,
 } as const;
@@ -103,10 +112,11 @@ export interface ApiResults {
   'actions.cancelBatch': { cancelled: boolean };
   'actions.retryFailed': BulkPlanDto;
   'actions.undo': ActionDto;
+  'actions.cancel': ActionDto;
   'actions.list': ActionDto[];
   'exceptions.accept': FindingDto;
   'exceptions.revoke': FindingDto;
-  'audit.list': AuditEntryDto[];
+  'audit.list': { entries: AuditEntryDto[]; total: number };
   'audit.verify': AuditVerificationDto;
   'audit.export': ExportFileDto;
 }

@@ -52,7 +52,15 @@ export function createCore(ports: CorePorts): Core {
     logger: ports.logger,
     events,
     createHttpClient: http,
-    syncs: createSyncCoordinator({ db, secrets: ports.secrets, createHttpClient: http, baseDir: ports.dataDir, logger: ports.logger, events }),
+    syncs: createSyncCoordinator({
+      db,
+      secrets: ports.secrets,
+      createHttpClient: http,
+      baseDir: ports.dataDir,
+      logger: ports.logger,
+      events,
+      ...(ports.database?.nativeBinding ? { database: { nativeBinding: ports.database.nativeBinding } } : {}),
+    }),
     demo: { tenant: null },
   };
   const handlers: ApiHandlers = {

@@ -5,7 +5,7 @@ import { createConnector, type ConnectorEnv } from './connectors/create-connecto
 import { analyzeApp, type AnalysisOutcome } from './findings/analyze-app';
 import type { Logger } from './ports';
 import { listConnections, upsertConnection } from './store/connections.repo';
-import { openDatabase, type Db, type OpenOptions } from './store/database';
+import { openBulkConnection, openDatabase, type Db, type OpenOptions } from './store/database';
 import { recoverInterruptedRuns } from './store/runs.repo';
 import { syncConnection, type SyncOutcome, type SyncProgress } from './sync/sync-connection';
 
@@ -74,6 +74,8 @@ export interface SyncAllOptions extends ConnectorEnv {
   onProgress?: (p: SyncProgress) => void;
   /** Called as each connection's run ends, before the others finish and before analysis. */
   onFinished?: (outcome: SyncOutcome) => void;
+  /** The host's better-sqlite3 binding, for the sync's bulk connection. */
+  database?: Pick<OpenOptions, 'nativeBinding'>;
   /** Limit to these connection names (default: the IdP and every app). */
   only?: readonly string[];
 }
@@ -88,10 +90,13 @@ export async function syncWorkspace(
 ): Promise<{ syncs: SyncOutcome[]; analyses: AnalysisOutcome[] }> {
   const wanted = options.only ? new Set(options.only.map((n) => n.toLowerCase())) : null;
   const targets = [...(ws.idp ? [ws.idp] : []), ...ws.apps].filter((c) => !wanted || wanted.has(c.name.toLowerCase()));
-  const syncs = await Promise.all(
+  const bulk = openBulkConnection(ws.db.name, options.database ?? {});
+  let syncs: SyncOutcome[];
+  try {
+    syncs = await Promise.all(
     targets.map((c) =>
       syncConnection({
-        db: ws.db,
+        db: bulk,
         connectionId: c.id,
         name: c.name,
         connector: (createHttpClient) => createConnector(c.config, { ...options, createHttpClient }),
@@ -104,7 +109,10 @@ export async function syncWorkspace(
         return outcome;
       }),
     ),
-  );
+    );
+  } finally {
+    bulk.close();
+  }
   const idp = ws.idp;
   if (!idp) return { syncs, analyses: [] };
   const idpChanged = syncs.some((s) => s.connection === idp.name && s.state === 'complete');

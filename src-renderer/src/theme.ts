@@ -7,6 +7,8 @@ export const theme = createTheme({
   defaultRadius: 'sm',
   cursorType: 'pointer',
   headings: { fontWeight: '650' },
+  // Overlays and collapses appear without animation for people who ask their OS for less motion.
+  respectReducedMotion: true,
   components: {
     // The page never scrolls (each view scrolls inside the shell), so overlays need no scroll lock,
     // whose helper injects a <style> element without the CSP nonce.

@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   const out = resolve(values.out ?? `bench-data/results${variant}.json`);
   const analysisTimeoutMs = Number(values['analysis-timeout']) * 1000;
   if (!(analysisTimeoutMs > 0)) throw new Error(`--analysis-timeout must be a number of seconds, not ${values['analysis-timeout']}`);
-  const results = await runBench({ size, scale, keep: values.keep, out, churnRate: 0.02, analysisTimeoutMs, sqliteStats: values['sqlite-stats'] });
+  const results = await runBench({ size, scale, keep: values.keep, churnRate: 0.02, analysisTimeoutMs, sqliteStats: values['sqlite-stats'] });
   results.checks = checks(results);
   console.log(formatReport(results));
   writeResults(out, results);

@@ -75,7 +75,10 @@ export interface BenchResults {
     cpus: number;
     cpuModel: string;
     memoryGiB: number;
-    /** 1-minute load average when the floor started and when the run ended: other work on the machine skews every timing. */
+    /**
+     * 1-minute load average before the bench started, and when it ended (which counts the bench's own
+     * processes too): other work on the machine skews every timing.
+     */
     loadAtStart: number;
     loadAtEnd: number;
   };

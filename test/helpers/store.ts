@@ -16,14 +16,14 @@ export function connection(db: Db, name: string, role: 'idp' | 'app' = 'app'): n
 }
 
 /** Writes one complete run from in-memory records, as a connector would. Returns the run id. */
-export function completeSnapshot(
+export async function completeSnapshot(
   db: Db,
   connectionId: number,
   data: { users: UserRecord[]; groups?: GroupRecord[] },
   coverage: Coverage = FULL_COVERAGE,
-): number {
+): Promise<number> {
   const runId = beginRun(db, connectionId);
-  const writer = createSnapshotWriter(db, runId, connectionId);
+  const writer = await createSnapshotWriter(db, runId, connectionId);
   writer.users(data.users);
   writer.groups(data.groups ?? []);
   completeRun(db, runId, writer, { coverage, capabilities: {}, warnings: [] });

@@ -31,17 +31,17 @@ interface Case {
   config?: Record<string, unknown>;
 }
 
-function analyze(c: Case, db: Db = openTestDb(tempDir())) {
+async function analyze(c: Case, db: Db = openTestDb(tempDir())) {
   const idp = connection(db, 'HR', 'idp');
   const app = connection(db, 'CRM', 'app');
-  completeSnapshot(db, idp, c.idp, c.idp.coverage);
-  completeSnapshot(db, app, c.app, c.app.coverage);
+  await completeSnapshot(db, idp, c.idp, c.idp.coverage);
+  await completeSnapshot(db, app, c.app, c.app.coverage);
   const outcome = analyzeApp(db, { connectionId: app, name: 'CRM', config: appConfig(c.config) }, { connectionId: idp, name: 'HR' });
   return { db, outcome, findings: listFindings(db, { statuses: ['open'] }) };
 }
 
-function types(c: Case): string[] {
-  return analyze(c)
+async function types(c: Case): Promise<string[]> {
+  return (await analyze(c))
     .findings.map((f) => `${f.type}:${f.userName ?? f.group ?? ''}`)
     .sort();
 }
@@ -200,8 +200,8 @@ describe('analysis: one case per finding type and correlation subtlety', () => {
     ],
   ];
 
-  it.each(cases)('%s', (_name, c, expected) => {
-    expect(types(c)).toEqual(expected.sort());
+  it.each(cases)('%s', async (_name, c, expected) => {
+    expect(await types(c)).toEqual(expected.sort());
   });
 });
 
@@ -221,8 +221,8 @@ describe('attribute drift', () => {
     ],
   };
 
-  it('reports one finding per differing mapped attribute, with both values', () => {
-    const { findings } = analyze({
+  it('reports one finding per differing mapped attribute, with both values', async () => {
+    const { findings } = await analyze({
       idp: { users: [idpUser] },
       app: {
         users: [
@@ -246,8 +246,8 @@ describe('attribute drift', () => {
     expect(findings[0]?.matchRule).toBe('userName ↔ userName (case-insensitive)');
   });
 
-  it('does not compare attributes of accounts that should not exist', () => {
-    const { findings } = analyze({
+  it('does not compare attributes of accounts that should not exist', async () => {
+    const { findings } = await analyze({
       idp: { users: [{ ...idpUser, active: false, status: 'SUSPENDED' }] },
       app: { users: [scim('a1', { userName: 'ann@x.com' })] },
       config,
@@ -258,26 +258,26 @@ describe('attribute drift', () => {
 });
 
 describe('finding lifecycle', () => {
-  it('keeps a stable key, resolves drift that is gone and reopens drift that returns', () => {
+  it('keeps a stable key, resolves drift that is gone and reopens drift that returns', async () => {
     const db = openTestDb(tempDir());
     const idp = connection(db, 'HR', 'idp');
     const app = connection(db, 'CRM', 'app');
     const cfg = appConfig();
-    const run = (appUsers: UserRecord[]) => {
-      completeSnapshot(db, idp, { users: [user('i1', { userName: 'ann@x.com' })] });
-      completeSnapshot(db, app, { users: appUsers });
+    const run = async (appUsers: UserRecord[]) => {
+      await completeSnapshot(db, idp, { users: [user('i1', { userName: 'ann@x.com' })] });
+      await completeSnapshot(db, app, { users: appUsers });
       return analyzeApp(db, { connectionId: app, name: 'CRM', config: cfg }, { connectionId: idp, name: 'HR' });
     };
     const ghost = scim('ghost', { userName: 'ghost@x.com' });
     const ann = scim('a1', { userName: 'ann@x.com' });
-    run([ann, ghost]);
+    await run([ann, ghost]);
     const [first] = listFindings(db, { types: ['orphaned_account'] });
-    run([ann, ghost]);
+    await run([ann, ghost]);
     expect(listFindings(db, { types: ['orphaned_account'] })).toEqual([expect.objectContaining({ key: first?.key, status: 'open', firstSeen: first?.firstSeen })]);
-    const gone = run([ann]);
+    const gone = await run([ann]);
     expect(gone.analyzed && gone.counts.resolved).toBe(1);
     expect(listFindings(db, { types: ['orphaned_account'] })[0]).toMatchObject({ key: first?.key, status: 'resolved' });
-    const back = run([ann, ghost]);
+    const back = await run([ann, ghost]);
     expect(back.analyzed && back.counts.reopened).toBe(1);
     expect(listFindings(db, { types: ['orphaned_account'] })[0]).toMatchObject({ key: first?.key, status: 'open', resolvedAt: null });
     const history = db.prepare('SELECT e.status, e.note FROM finding_events e JOIN findings f ON f.id = e.finding_id WHERE f.key = ? ORDER BY e.id').all(first?.key);
@@ -288,11 +288,11 @@ describe('finding lifecycle', () => {
     ]);
   });
 
-  it('says why it cannot analyze before both sides have a complete snapshot', () => {
+  it('says why it cannot analyze before both sides have a complete snapshot', async () => {
     const db = openTestDb(tempDir());
     const idp = connection(db, 'HR', 'idp');
     const app = connection(db, 'CRM', 'app');
-    completeSnapshot(db, app, { users: [] });
+    await completeSnapshot(db, app, { users: [] });
     const outcome = analyzeApp(db, { connectionId: app, name: 'CRM', config: appConfig() }, { connectionId: idp, name: 'HR' });
     expect(outcome).toEqual({ app: 'CRM', analyzed: false, reason: 'HR has no complete sync yet.' });
   });

@@ -190,6 +190,32 @@ describe('remediation against a real SCIM server', () => {
     expect(undo).toMatchObject({ kind: 'reactivate', undoOf: plan.id, request: { body: { Operations: [{ op: 'replace', path: 'active', value: true }] } } });
     expect((await f.actions.apply(undo.id)).state).toBe('confirmed');
     expect(f.scim.store.getUser('crm-contractor')?.active).toBe(true);
+    // The drift is back, and the same fix cannot be reverted twice.
+    expect(listFindings(f.ws.db, { types: ['orphaned_account'] })[0]?.status).toBe('open');
+    expect(f.actions.get(plan.id)).toMatchObject({ undoable: false, undoneBy: undo.id });
+    await expect(f.actions.undo(plan.id)).rejects.toThrowError(/already undone/);
+  });
+
+  it('offers no undo for a write that found the target already right (nothing was sent)', async () => {
+    const f = await fixture();
+    const plan = f.actions.plan(f.finding('deprovision_missed', 'dana.leaver@acme.example'));
+    await fetch(`${f.scim.url}/Users/crm-dana.leaver`, {
+      method: 'PATCH',
+      headers: { authorization: 'Bearer scim-token-remediation-canary', 'content-type': 'application/scim+json' },
+      body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'active', value: false }] }),
+    });
+    expect(await f.actions.apply(plan.id)).toMatchObject({ state: 'confirmed', sent: null, undoable: false });
+    await expect(f.actions.undo(plan.id)).rejects.toThrowError(/Nothing was sent/);
+  });
+
+  it('a withdrawn plan is cancelled on the record and can no longer be applied', async () => {
+    const f = await fixture();
+    const plan = f.actions.plan(f.finding('orphaned_account'));
+    f.actions.cancelPlanned(plan.id, 'withdrawn by the admin');
+    expect(f.actions.get(plan.id).state).toBe('cancelled');
+    await expect(f.actions.apply(plan.id)).rejects.toThrowError(/cancelled/);
+    expect(f.audit.list().map((e) => e.kind)).toEqual(['action.planned', 'action.cancelled']);
+    expect(writes(f)).toEqual([]);
   });
 
   it('bulk: above the threshold the app name must be typed; then every item is fixed', async () => {

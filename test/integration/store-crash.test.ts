@@ -154,7 +154,7 @@ function expectedChanges(before: CanonicalSnapshot, after: CanonicalSnapshot): R
   };
 }
 
-const TABLES = ['user_versions', 'group_versions', 'memberships', 'raw_objects', 'run_unread_groups'] as const;
+const TABLES = ['user_versions', 'group_versions', 'memberships', 'raw_chunks', 'run_unread_groups'] as const;
 
 function rowCounts(db: Db): Record<string, number> {
   return Object.fromEntries(TABLES.map((t) => [t, db.prepare(`SELECT count(*) FROM ${t}`).pluck().get() as number]));
@@ -170,7 +170,7 @@ function rowsOfRun(db: Db, runId: number): Record<string, number> {
     groupVersionsTo: n('SELECT count(*) FROM group_versions WHERE to_run = ?'),
     membershipsFrom: n('SELECT count(*) FROM memberships WHERE from_run = ?'),
     membershipsTo: n('SELECT count(*) FROM memberships WHERE to_run = ?'),
-    rawObjects: n('SELECT count(*) FROM raw_objects WHERE first_run = ?'),
+    rawChunks: n('SELECT count(*) FROM raw_chunks WHERE first_run = ?'),
     unreadGroups: n('SELECT count(*) FROM run_unread_groups WHERE run_id = ?'),
   };
 }
@@ -218,7 +218,7 @@ describe('a sync run killed mid-write (SIGKILL of a real writer process)', () =>
       let db = openDatabase(dbPath);
       const app = connection(db, 'CRM');
       const first = baseline(0);
-      let earlier = completeSnapshot(db, app, first);
+      let earlier = await completeSnapshot(db, app, first);
       expect(readSnapshot(db, app, earlier)).toEqual(expectedSnapshot(first));
       db.close();
 
@@ -254,7 +254,7 @@ describe('a sync run killed mid-write (SIGKILL of a real writer process)', () =>
           groupVersionsTo: 0,
           membershipsFrom: 0,
           membershipsTo: 0,
-          rawObjects: 0,
+          rawChunks: 0,
           unreadGroups: 0,
         });
         expect(rowCounts(db), scenario.name).toEqual(before.counts);
@@ -264,7 +264,7 @@ describe('a sync run killed mid-write (SIGKILL of a real writer process)', () =>
         // The next run completes normally, and its change counts show that the open-version
         // bookkeeping (to_run IS NULL) was fully restored: nothing double-counted or lost.
         const next = baseline(k + 1);
-        const nextRun = completeSnapshot(db, app, next);
+        const nextRun = await completeSnapshot(db, app, next);
         expect(readSnapshot(db, app, nextRun), scenario.name).toEqual(expectedSnapshot(next));
         expect(getRun(db, nextRun)?.changes, scenario.name).toMatchObject(expectedChanges(before.snapshot, expectedSnapshot(next)));
         // History stays readable too: the earlier run still reads as it did.

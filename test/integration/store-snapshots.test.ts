@@ -17,7 +17,7 @@ function count(db: ReturnType<typeof openTestDb>, sql: string): number {
 }
 
 describe('database', () => {
-  it('applies the migrations with their hash, sets the pragmas, and creates the file 0600', () => {
+  it('applies the migrations with their hash, sets the pragmas, and creates the file 0600', async () => {
     const dir = tempDir();
     const db = openTestDb(dir);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -30,7 +30,7 @@ describe('database', () => {
     openTestDb(dir).close();
   });
 
-  it('refuses a database whose applied migration was edited', () => {
+  it('refuses a database whose applied migration was edited', async () => {
     const dir = tempDir();
     const db = openTestDb(dir);
     db.prepare('UPDATE schema_migrations SET sha256 = ? WHERE version = 1').run('0'.repeat(64));
@@ -38,7 +38,7 @@ describe('database', () => {
     expect(() => openTestDb(dir)).toThrowError(expect.objectContaining({ code: 'db_incompatible' }));
   });
 
-  it('refuses a database written by a newer version', () => {
+  it('refuses a database written by a newer version', async () => {
     const dir = tempDir();
     const db = openTestDb(dir);
     db.prepare("INSERT INTO schema_migrations VALUES (999, 'future', 'x', 'now')").run();
@@ -55,15 +55,14 @@ describe('database', () => {
 });
 
 describe('versioned snapshots', () => {
-  it('keeps every complete run readable and stores only what changed', () => {
+  it('keeps every complete run readable and stores only what changed', async () => {
     const db = openTestDb(tempDir());
     const app = connection(db, 'CRM');
-    const run1 = completeSnapshot(db, app, {
+    const run1 = await completeSnapshot(db, app, {
       users: [user('a'), user('b'), user('c')],
       groups: [group('g1', 'Sales', ['a', 'b']), group('g2', 'Ops', ['c'])],
     });
-    const rawAfter1 = count(db, 'SELECT count(*) FROM raw_objects');
-    const run2 = completeSnapshot(db, app, {
+    const run2 = await completeSnapshot(db, app, {
       users: [user('a', { displayName: 'A changed' }), user('b'), user('d')],
       groups: [group('g1', 'Sales', ['a', 'd'])],
     });
@@ -87,21 +86,23 @@ describe('versioned snapshots', () => {
     expect(r2?.changes).toMatchObject({ usersAdded: 1, usersChanged: 1, usersRemoved: 1, groupsRemoved: 1, membershipsAdded: 1 });
     expect(r2?.userCount).toBe(3);
     expect(r2?.membershipCount).toBe(2);
-    // Unchanged users (b) and groups (g1) reuse their stored raw JSON: only a' and d are new.
-    expect(count(db, 'SELECT count(*) FROM raw_objects')).toBe(rawAfter1 + 2);
+    // Unchanged users (b) and groups (g1) write nothing: only a' and d are new, in one raw chunk.
+    expect(count(db, `SELECT count(*) FROM user_versions WHERE from_run = ${run2}`)).toBe(2);
+    expect(count(db, `SELECT count(*) FROM group_versions WHERE from_run = ${run2}`)).toBe(0);
+    expect(count(db, `SELECT count(*) FROM raw_chunks WHERE first_run = ${run2}`)).toBe(1);
   });
 
-  it('keeps a running run invisible, and a failed run leaves no trace', () => {
+  it('keeps a running run invisible, and a failed run leaves no trace', async () => {
     const db = openTestDb(tempDir());
     const app = connection(db, 'CRM');
-    const run1 = completeSnapshot(db, app, { users: [user('a'), user('b')], groups: [group('g', 'G', ['a'])] });
+    const run1 = await completeSnapshot(db, app, { users: [user('a'), user('b')], groups: [group('g', 'G', ['a'])] });
     const before = {
       versions: count(db, 'SELECT count(*) FROM user_versions'),
-      raw: count(db, 'SELECT count(*) FROM raw_objects'),
+      raw: count(db, 'SELECT count(*) FROM raw_chunks'),
       memberships: count(db, 'SELECT count(*) FROM memberships'),
     };
     const run2 = beginRun(db, app);
-    const writer = createSnapshotWriter(db, run2, app);
+    const writer = await createSnapshotWriter(db, run2, app);
     writer.users([user('a', { displayName: 'changed' }), user('z')]);
     writer.groups([group('g', 'G', ['b'])]);
     expect(latestCompleteRun(db, app)?.id).toBe(run1);
@@ -113,40 +114,40 @@ describe('versioned snapshots', () => {
     failRun(db, run2, 'failed', { code: 'server_error', message: 'boom' });
     expect(getRun(db, run2)).toMatchObject({ state: 'failed', errorCode: 'server_error', errorMessage: 'boom' });
     expect(count(db, 'SELECT count(*) FROM user_versions')).toBe(before.versions);
-    expect(count(db, 'SELECT count(*) FROM raw_objects')).toBe(before.raw);
+    expect(count(db, 'SELECT count(*) FROM raw_chunks')).toBe(before.raw);
     expect(count(db, 'SELECT count(*) FROM memberships')).toBe(before.memberships);
     expect(count(db, 'SELECT count(*) FROM user_versions WHERE to_run IS NOT NULL')).toBe(0);
-    const run3 = completeSnapshot(db, app, { users: [user('a'), user('b')], groups: [group('g', 'G', ['a'])] });
+    const run3 = await completeSnapshot(db, app, { users: [user('a'), user('b')], groups: [group('g', 'G', ['a'])] });
     expect(getRun(db, run3)?.changes).toMatchObject({ usersAdded: 0, usersChanged: 0, usersRemoved: 0, membershipsAdded: 0 });
   });
 
-  it('does not drop users or groups a partial listing did not see', () => {
+  it('does not drop users or groups a partial listing did not see', async () => {
     const db = openTestDb(tempDir());
     const app = connection(db, 'CRM');
-    completeSnapshot(db, app, { users: [user('a'), user('b')], groups: [group('g', 'G', ['a'])] });
-    const run2 = completeSnapshot(db, app, { users: [user('a')], groups: [] }, { ...FULL_COVERAGE, users: false, groups: false });
+    await completeSnapshot(db, app, { users: [user('a'), user('b')], groups: [group('g', 'G', ['a'])] });
+    const run2 = await completeSnapshot(db, app, { users: [user('a')], groups: [] }, { ...FULL_COVERAGE, users: false, groups: false });
     expect(snapshotUsers(db, { connectionId: app, runId: run2 }).map((u) => u.remoteId).sort()).toEqual(['a', 'b']);
     expect(snapshotGroups(db, { connectionId: app, runId: run2 })).toHaveLength(1);
   });
 
-  it('keeps last known members of an unreadable group and marks it unread for that run', () => {
+  it('keeps last known members of an unreadable group and marks it unread for that run', async () => {
     const db = openTestDb(tempDir());
     const app = connection(db, 'CRM');
-    completeSnapshot(db, app, { users: [user('a')], groups: [group('g', 'G', ['a'])] });
-    const run2 = completeSnapshot(db, app, { users: [user('a')], groups: [group('g', 'G', null)] });
+    await completeSnapshot(db, app, { users: [user('a')], groups: [group('g', 'G', ['a'])] });
+    const run2 = await completeSnapshot(db, app, { users: [user('a')], groups: [group('g', 'G', null)] });
     const g = snapshotGroups(db, { connectionId: app, runId: run2 })[0];
     expect(g && unreadGroups(db, run2).has(g.res)).toBe(true);
     expect(g && groupMembers(db, { connectionId: app, runId: run2 }, g.res)).toHaveLength(1);
     // A group listed but never given a member list counts as unread too.
-    const run3 = completeSnapshot(db, app, { users: [user('a')], groups: [group('g', 'G', undefined)] });
+    const run3 = await completeSnapshot(db, app, { users: [user('a')], groups: [group('g', 'G', undefined)] });
     expect(g && unreadGroups(db, run3).has(g.res)).toBe(true);
   });
 
-  it('skips a resource listed twice in one run (paging under concurrent change), first one wins', () => {
+  it('skips a resource listed twice in one run (paging under concurrent change), first one wins', async () => {
     const db = openTestDb(tempDir());
     const app = connection(db, 'CRM');
     const run = beginRun(db, app);
-    const writer = createSnapshotWriter(db, run, app);
+    const writer = await createSnapshotWriter(db, run, app);
     writer.users([user('a', { displayName: 'first' })]);
     writer.users([user('a', { displayName: 'second' }), user('b')]);
     const out = completeRun(db, run, writer, { coverage: FULL_COVERAGE, capabilities: {}, warnings: [] });
@@ -154,15 +155,15 @@ describe('versioned snapshots', () => {
     expect(snapshotUsers(db, { connectionId: app, runId: run }).find((u) => u.remoteId === 'a')?.displayName).toBe('first');
   });
 
-  it('refuses a second concurrent run of one connection, and recovers runs of dead processes', () => {
+  it('refuses a second concurrent run of one connection, and recovers runs of dead processes', async () => {
     const db = openTestDb(tempDir());
     const app = connection(db, 'CRM');
-    const run1 = completeSnapshot(db, app, { users: [user('a')] });
+    const run1 = await completeSnapshot(db, app, { users: [user('a')] });
     const running = beginRun(db, app);
     expect(() => beginRun(db, app)).toThrowError(expect.objectContaining({ code: 'run_in_progress' }));
     // Pretend the run belongs to a process that no longer exists.
     db.prepare('UPDATE sync_runs SET owner_pid = ? WHERE id = ?').run(2 ** 22 + 12345, running);
-    createSnapshotWriter(db, running, app).users([user('x')]);
+    (await createSnapshotWriter(db, running, app)).users([user('x')]);
     expect(recoverInterruptedRuns(db)).toEqual([running]);
     expect(getRun(db, running)).toMatchObject({ state: 'failed', errorCode: 'run_interrupted' });
     expect(latestCompleteRun(db, app)?.id).toBe(run1);

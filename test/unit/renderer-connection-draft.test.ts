@@ -28,6 +28,8 @@ const scimConfig = {
   groupMembers: 'perGroup',
   limits: { requestsPerSecond: 5, concurrency: 2, pageSize: 50, timeoutSeconds: 30, maxResponseMegabytes: 64, maxPages: 100_000 },
   tls: { caFile: '/etc/ssl/ca.pem' },
+  // Not edited by the form: must survive an edit unchanged (deletes on, Okta-style PATCH, no If-Match).
+  writes: { allowDelete: true, deactivateForm: 'valueObject', method: 'auto', ifMatch: 'never', bulkThreshold: { items: 5, percent: 10 }, concurrency: 1 },
 };
 
 const BLANK_LIMITS: LimitsDraft = { requestsPerSecond: '', concurrency: '', pageSize: '', timeoutSeconds: '', maxResponseMegabytes: '', maxPages: '' };
@@ -46,7 +48,7 @@ function connection(config: Record<string, unknown>, secrets: ConnectionDto['sec
 }
 
 describe('connection draft', () => {
-  it('round-trips a stored SCIM config, keeping the stored secret reference when no new secret is typed', () => {
+  it('round-trips a stored SCIM config (write settings included), keeping the stored secret reference when no new secret is typed', () => {
     const existing = connection(scimConfig, [{ field: 'auth.token', set: true, source: 'store', env: null }]);
     const result = toSaveRequest(draftFromConnection(existing), existing);
     expect(result.ok).toBe(true);

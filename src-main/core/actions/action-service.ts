@@ -8,7 +8,7 @@ import type { EventHub } from '../events';
 import type { Logger, SecretStore } from '../ports';
 import { getCI, isObject, parseActive } from '../scim/attribute-access';
 import { parseScimPath, readScimPath } from '../scim/scim-path';
-import { scimValueText } from '../analysis/attribute-drift';
+import { scimValueText } from '../scim/scim-path';
 import { assignBatch, createBatch, getAction, insertAction, listActions, type ActionRow } from '../store/actions.repo';
 import { recordAtRun } from '../store/analysis.repo';
 import { listConnections, type ConnectionRow } from '../store/connections.repo';
@@ -56,7 +56,10 @@ export function toActionDto(row: ActionRow): ActionDto {
     outcome: row.outcome,
     error: row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? '' } : null,
     undoOf: row.undoOf,
-    undoable: row.state === 'confirmed' && row.kind !== 'delete_account',
+    undoneBy: row.undoneBy,
+    // A write that found the target already right sent nothing; reverting "from the pre-image"
+    // would then change the app rather than restore it.
+    undoable: row.state === 'confirmed' && row.kind !== 'delete_account' && row.sent !== null && row.undoneBy === null,
     createdAt: row.createdAt,
     finishedAt: row.finishedAt,
   };
@@ -208,6 +211,7 @@ export function createActionService(deps: ActionServiceDeps) {
       requireConfirmation(row, confirmName);
       await withApp(row.appConnectionId, (d) => applyAction(d, actionId));
       deps.events.emit('actions.changed', { ids: [actionId] });
+      deps.events.emit('findings.changed', { apps: [row.app] });
       return toActionDto(getAction(db, actionId) ?? row);
     },
 
@@ -257,7 +261,10 @@ export function createActionService(deps: ActionServiceDeps) {
       )
         .catch((err: unknown) => deps.logger.error('bulk fix stopped', { batchId, message: toErrorInfo(err).message }))
         .finally(() => {
-          for (const a of listActions(db, { batchId, states: ['planned'] })) this.cancelPlanned(a.id, 'bulk fix cancelled before it was sent');
+          const leftover = listActions(db, { batchId, states: ['planned'], limit: 100_000 });
+          for (const a of leftover) this.cancelPlanned(a.id, 'bulk fix cancelled before it was sent');
+          if (leftover.length > 0) deps.events.emit('actions.changed', { ids: leftover.map((a) => a.id) });
+          deps.events.emit('findings.changed', { apps: [app.row.name] });
           running.delete(batchId);
           cancelled.delete(batchId);
           deps.events.emit('actions.progress', progressOf(batchId, app.row.name, false));
@@ -286,6 +293,8 @@ export function createActionService(deps: ActionServiceDeps) {
       const row = getAction(db, actionId);
       if (!row || row.state !== 'confirmed') throw new DriftlineError('invalid_argument', 'Only a confirmed action can be undone.');
       if (row.kind === 'delete_account') throw new DriftlineError('invalid_argument', 'A deleted account cannot be restored by Driftline.');
+      if (row.sent === null) throw new DriftlineError('invalid_argument', 'Nothing was sent for this action (the target was already right), so there is nothing to undo.');
+      if (row.undoneBy !== null) throw new DriftlineError('invalid_argument', `This action was already undone by action ${row.undoneBy}.`);
       const app = appContext(db, row.appConnectionId);
       const now = await withApp(row.appConnectionId, async (d) => {
         const res = await d.http.request({ method: 'GET', url: row.plan.request.url });
@@ -340,6 +349,12 @@ export function createActionService(deps: ActionServiceDeps) {
         );
         audit.append(operator, 'action.cancelled', { app: row.app, target: targetOf(row), details: { actionId, why } });
       })();
+    },
+
+    get(actionId: number): ActionDto {
+      const row = getAction(db, actionId);
+      if (!row) throw new DriftlineError('invalid_argument', `No action ${actionId}.`);
+      return toActionDto(row);
     },
 
     list(filter: { findingKey?: string; batchId?: number; limit?: number }): ActionDto[] {

@@ -7,7 +7,7 @@ import type { HttpClient } from '../http/types';
 import { getCI, stringOrNull, type JsonObject } from '../scim/attribute-access';
 import { finishAction, getAction, markSent, type ActionRow } from '../store/actions.repo';
 import type { Db } from '../store/database';
-import { markFindingFixed } from '../store/findings.repo';
+import { markFindingFixed, setFindingStatus } from '../store/findings.repo';
 import type { ActionPlan } from './action-plan';
 import { changedSincePlan, putBody, satisfies } from './scim-write';
 
@@ -90,7 +90,7 @@ export async function applyAction(deps: ApplyDeps, actionId: number, options: { 
         target: targetOf(row),
         details: { actionId, kind: plan.kind, state, outcome, responseStatus: result.responseStatus, error: result.error },
       });
-      if (state === 'confirmed' && row.findingKey) markFindingFixed(deps.db, row.findingKey, `fixed by action ${actionId}: ${plan.summary}`);
+      if (state === 'confirmed' && row.findingKey) settleFinding(deps.db, row, actionId);
     })();
     return result;
   };
@@ -216,6 +216,13 @@ async function failed(deps: ApplyDeps, plan: ActionPlan, finish: Finish, request
   return finish('failed', `The app refused the write: ${info.message}`, { request, responseStatus: status, error: info });
 }
 
+/** A confirmed fix marks its finding fixed; a confirmed undo brings the drift back, so it reopens. */
+function settleFinding(db: Db, row: ActionRow, actionId: number): void {
+  if (!row.findingKey) return;
+  if (row.undoOf !== null) setFindingStatus(db, row.findingKey, 'open', `fix undone by action ${actionId}: ${row.plan.summary}`);
+  else markFindingFixed(db, row.findingKey, `fixed by action ${actionId}: ${row.plan.summary}`);
+}
+
 export function targetOf(row: ActionRow): string {
   return row.plan.memberId ? `${row.plan.targetType}/${row.plan.targetId} member ${row.plan.memberId}` : `${row.plan.targetType}/${row.plan.targetId}`;
 }
@@ -231,7 +238,7 @@ export async function reconcileAction(deps: ApplyDeps, row: ActionRow): Promise<
   deps.db.transaction(() => {
     finishAction(deps.db, row.id, { state, outcome, error: applied ? null : { code: 'write_not_applied', message: 'Not applied; not resent.' } });
     deps.audit.append(deps.operator, 'action.outcome', { app: row.app, target: targetOf(row), details: { actionId: row.id, kind: row.plan.kind, state, outcome, reconciled: true } });
-    if (applied && row.findingKey) markFindingFixed(deps.db, row.findingKey, `fixed by action ${row.id}: ${row.plan.summary}`);
+    if (applied && row.findingKey) settleFinding(deps.db, row, row.id);
   })();
   return state;
 }

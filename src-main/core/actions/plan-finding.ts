@@ -1,4 +1,4 @@
-import type { ActionKind, PlannedRequestDto } from '../../contract/actions';
+import { FIXES_BY_FINDING_TYPE, UNFIXABLE_REASON, type ActionKind, type PlannedRequestDto } from '../../contract/actions';
 import type { FindingDto } from '../../contract/findings';
 import { idpAttribute } from '../analysis/idp-attribute';
 import type { SnapshotUser } from '../analysis/types';
@@ -27,27 +27,8 @@ export interface PlanInput {
 
 export type PlanOutcome = { plan: ActionPlan } | { unfixable: string };
 
-/** Which write fixes which finding, by default, and which others an admin may choose. */
-const FIXES: Record<FindingDto['type'], ActionKind[]> = {
-  deprovision_missed: ['deactivate', 'delete_account'],
-  orphaned_account: ['deactivate', 'delete_account'],
-  unassigned_access: ['deactivate', 'delete_account'],
-  duplicate_account: ['deactivate', 'delete_account'],
-  missing_account: ['reactivate'],
-  attribute_drift: ['patch_attributes'],
-  stale_membership: ['remove_member'],
-  missing_membership: ['add_member'],
-  orphaned_group: [],
-  ambiguous_match: [],
-};
-
-const UNFIXABLE: Partial<Record<FindingDto['type'], string>> = {
-  orphaned_group: 'Driftline does not delete groups: remove the group in the app, or map it to an IdP group.',
-  ambiguous_match: 'An ambiguous match needs a decision, not a write: pin the right identity by hand.',
-};
-
 export function fixesFor(type: FindingDto['type']): readonly ActionKind[] {
-  return FIXES[type];
+  return FIXES_BY_FINDING_TYPE[type];
 }
 
 function resourceUrl(config: ScimAppConfig, type: 'User' | 'Group', id: string): string {
@@ -87,8 +68,8 @@ function label(u: SnapshotUser | null, fallback: string): string {
  */
 export function planForFinding(input: PlanInput): PlanOutcome {
   const { finding: f, config } = input;
-  const allowed = FIXES[f.type];
-  if (allowed.length === 0) return { unfixable: UNFIXABLE[f.type] ?? 'No SCIM write fixes this finding.' };
+  const allowed = FIXES_BY_FINDING_TYPE[f.type];
+  if (allowed.length === 0) return { unfixable: UNFIXABLE_REASON[f.type] ?? 'No SCIM write fixes this finding.' };
   const kind = input.kind ?? allowed[0];
   if (!kind || !allowed.includes(kind)) return { unfixable: `A ${f.type.replaceAll('_', ' ')} finding cannot be fixed with ${input.kind ?? 'that action'}.` };
   if (kind === 'delete_account' && !config.writes.allowDelete) {
@@ -118,6 +99,7 @@ export function planForFinding(input: PlanInput): PlanOutcome {
     };
   }
 
+  if (f.type === 'missing_account' && f.appId === null) return { unfixable: UNFIXABLE_REASON.missing_account ?? 'No account to reactivate.' };
   let targetId = f.appId?.split(',')[0] ?? null;
   if (f.type === 'duplicate_account') {
     const accounts = (f.appId ?? '').split(',').filter(Boolean);

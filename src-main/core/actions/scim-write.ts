@@ -2,7 +2,7 @@ import type { PlannedRequestDto } from '../../contract/actions';
 import type { WritesConfig } from '../config/schema';
 import { getCI, isObject, omitCI, parseActive, type JsonObject } from '../scim/attribute-access';
 import { parseScimPath, readScimPath, writeScimPath } from '../scim/scim-path';
-import { scimValueText } from '../analysis/attribute-drift';
+import { scimValueText } from '../scim/scim-path';
 import { canonicalJson } from '../audit/canonical-json';
 import type { ActionPlan, Expectation } from './action-plan';
 

@@ -1,5 +1,6 @@
 import { readScimPath } from '../scim/scim-path';
-import { scimValueText, type CompiledMapping } from './attribute-drift';
+import type { CompiledMapping } from './attribute-drift';
+import { scimValueText } from '../scim/scim-path';
 import { idpAttribute } from './idp-attribute';
 import type { SnapshotUser } from './types';
 

@@ -59,6 +59,9 @@ export interface AuditLog {
   /** Records the committed head now; call before closing the database. */
   flushHead(): void;
   list(options?: { afterSeq?: number; limit?: number }): AuditRow[];
+  /** Newest first, before `beforeSeq` when given. */
+  listNewest(options: { beforeSeq?: number | undefined; limit: number }): AuditRow[];
+  count(): number;
   verify(): AuditVerification;
 }
 
@@ -128,6 +131,12 @@ export function createAuditLog(db: Db, headFile: string): AuditLog {
     },
 
     flushHead,
+
+    listNewest({ beforeSeq, limit }) {
+      return (db.prepare(`${SELECT} WHERE seq < ? ORDER BY seq DESC LIMIT ?`).all(beforeSeq ?? Number.MAX_SAFE_INTEGER, limit) as DbRow[]).map(toRow);
+    },
+
+    count: () => db.prepare('SELECT count(*) FROM audit_log').pluck().get() as number,
 
     list(options = {}) {
       return (db.prepare(`${SELECT} WHERE seq > ? ORDER BY seq LIMIT ?`).all(options.afterSeq ?? 0, options.limit ?? 1_000_000) as DbRow[]).map(toRow);

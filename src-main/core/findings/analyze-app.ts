@@ -13,10 +13,11 @@ import {
   snapshotGroups,
   snapshotUsers,
   unreadGroups,
-  userRawBodies,
+  userRawLocations,
   type SnapshotRef,
 } from '../store/analysis.repo';
 import type { Db } from '../store/database';
+import { createRawReader, type RawLocation } from '../store/raw-chunks';
 import { recordAnalysis, type AnalysisCounts } from '../store/findings.repo';
 import { latestCompleteRun } from '../store/runs.repo';
 
@@ -80,7 +81,11 @@ export function analyzeApp(db: Db, app: AnalyzeTarget & { config: ScimAppConfig 
   );
 
   const mappings: CompiledMapping[] = app.config.attributes.map((m) => ({ app: parseScimPath(m.app), idp: m.idp, caseSensitive: m.caseSensitive }));
-  const raw = mappings.length > 0 ? userRawBodies(db, appRef) : new Map<number, string>();
+  // Mapped values are extracted at ingest; raw JSON is read only for a path added to the mapping
+  // since the snapshot was taken.
+  const needsRaw = mappings.some((m) => appUsers.some((u) => !Object.hasOwn(u.attributes, m.app.text)));
+  const rawLocations = needsRaw ? userRawLocations(db, appRef) : new Map<number, RawLocation>();
+  const readRaw = createRawReader(db);
   const scope = scopeOf(db, app.config, idpRef, notes);
   const users = userFindings({
     appConnectionId: app.connectionId,
@@ -93,8 +98,8 @@ export function analyzeApp(db: Db, app: AnalyzeTarget & { config: ScimAppConfig 
     idpCoverage,
     appCoverage,
     differences: (a, i) => {
-      const body = raw.get(a.res);
-      return body === undefined ? [] : attributeDifferences(JSON.parse(body), i, mappings);
+      const loc = rawLocations.get(a.res);
+      return attributeDifferences(a, () => (loc === undefined ? undefined : readRaw(loc)), i, mappings);
     },
   });
   notes.push(...users.notes);

@@ -16,6 +16,7 @@ type ActionHandlers = Pick<
   | 'actions.cancelBatch'
   | 'actions.retryFailed'
   | 'actions.undo'
+  | 'actions.cancel'
   | 'actions.list'
   | 'exceptions.accept'
   | 'exceptions.revoke'
@@ -45,6 +46,11 @@ export function actionHandlers(ctx: CoreContext): ActionHandlers {
     'actions.cancelBatch': ({ batchId }) => Promise.resolve({ cancelled: actions.cancelBatch(batchId) }),
     'actions.retryFailed': ({ batchId }) => Promise.resolve(actions.retryFailed(batchId)),
     'actions.undo': ({ actionId }) => actions.undo(actionId),
+    'actions.cancel': ({ actionId }) => {
+      actions.cancelPlanned(actionId, 'withdrawn by the admin');
+      ctx.events.emit('actions.changed', { ids: [actionId] });
+      return Promise.resolve(actions.get(actionId));
+    },
     'actions.list': (args) => Promise.resolve(actions.list(args ?? {})),
     'exceptions.accept': (input) => {
       acceptFinding(ctx.db, audit, operator, input);
@@ -56,12 +62,15 @@ export function actionHandlers(ctx: CoreContext): ActionHandlers {
       ctx.events.emit('findings.changed', { apps: [findingDto(ctx, findingKey).app] });
       return Promise.resolve(findingDto(ctx, findingKey));
     },
-    'audit.list': (args) =>
-      Promise.resolve(
-        audit.list(args ?? {}).map(
+    'audit.list': (args) => {
+      const rows = args?.beforeSeq !== undefined || args?.afterSeq === undefined ? audit.listNewest({ beforeSeq: args?.beforeSeq, limit: args?.limit ?? 200 }) : audit.list(args);
+      return Promise.resolve({
+        total: audit.count(),
+        entries: rows.map(
           (r): AuditEntryDto => ({ seq: r.seq, at: r.at, operator: r.operator, kind: r.kind, app: r.entry.app, target: r.entry.target, details: r.entry.details, hash: r.hash }),
         ),
-      ),
+      });
+    },
     'audit.verify': () => {
       const v = audit.verify();
       return Promise.resolve({ ok: v.ok, entries: v.entries, headHash: v.head?.hash ?? null, firstBroken: v.firstBroken, notes: v.notes });

@@ -7,6 +7,8 @@ export interface ScimPath {
   urn: string | null;
   attribute: string;
   filter: SCIMMY.Types.Filter | null;
+  /** The common `attr eq value` filter, evaluated directly (strings case-insensitively). */
+  simpleFilter: { attribute: string; value: string | number | boolean | null } | null;
   subAttribute: string | null;
   text: string;
 }
@@ -31,14 +33,19 @@ export function parseScimPath(text: string): ScimPath {
     throw new Error(`"${text}" is not a SCIM attribute path (e.g. name.familyName, emails[type eq "work"].value, urn:…:User:department)`);
   }
   let filter: SCIMMY.Types.Filter | null = null;
-  if (m[2] !== undefined) {
+  let simpleFilter: ScimPath['simpleFilter'] = null;
+  const simple = m[2] === undefined ? null : /^\s*([A-Za-z][\w$-]*)\s+eq\s+("(?:[^"\\]|\\.)*"|true|false|null|-?\d+(?:\.\d+)?)\s*$/i.exec(m[2]);
+  if (simple?.[1] && simple[2]) {
+    const literal = simple[2].startsWith('"') ? simple[2] : simple[2].toLowerCase();
+    simpleFilter = { attribute: simple[1], value: JSON.parse(literal) as string | number | boolean | null };
+  } else if (m[2] !== undefined) {
     try {
       filter = new SCIMMY.Types.Filter(lowerKeys(new SCIMMY.Types.Filter(m[2]).map((e) => e as unknown)));
     } catch (err) {
       throw new Error(`"${text}" has an invalid value filter: ${(err as Error).message}`, { cause: err });
     }
   }
-  return { urn, attribute: m[1], filter, subAttribute: m[3] ?? null, text: trimmed };
+  return { urn, attribute: m[1], filter, simpleFilter, subAttribute: m[3] ?? null, text: trimmed };
 }
 
 /** Attribute names are case-insensitive: compare filters and values with lower-cased keys. */
@@ -48,6 +55,22 @@ function lowerKeys(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.toLowerCase(), lowerKeys(v)]));
 }
 
+/** The elements of a multi-valued attribute that the path's value filter selects (all, without one). */
+function filtered(path: ScimPath, values: unknown[]): unknown[] {
+  const simple = path.simpleFilter;
+  if (simple) {
+    const want = typeof simple.value === 'string' ? simple.value.toLowerCase() : simple.value;
+    return values.filter((v) => {
+      const got = getCI(v, simple.attribute);
+      return (typeof got === 'string' ? got.toLowerCase() : (got ?? null)) === want;
+    });
+  }
+  if (!path.filter) return values;
+  const lowered = values.map(lowerKeys);
+  const matched = new Set(path.filter.match(lowered));
+  return values.filter((_, i) => matched.has(lowered[i]));
+}
+
 /** Every value the path selects in a resource, flattened; empty when absent. */
 export function readScimPath(resource: unknown, path: ScimPath): unknown[] {
   const base = path.urn !== null && path.urn.toLowerCase() !== CORE_USER_URN ? getCI(resource, path.urn) : resource;
@@ -55,11 +78,7 @@ export function readScimPath(resource: unknown, path: ScimPath): unknown[] {
   const top = getCI(base, path.attribute);
   if (top === undefined || top === null) return [];
   values = Array.isArray(top) ? top : [top];
-  if (path.filter) {
-    const lowered = values.map(lowerKeys);
-    const matched = new Set(path.filter.match(lowered));
-    values = values.filter((_, i) => matched.has(lowered[i]));
-  }
+  values = filtered(path, values);
   if (path.subAttribute !== null) {
     const sub = path.subAttribute;
     values = values.flatMap((v) => {
@@ -89,7 +108,7 @@ export function writeScimPath(resource: Record<string, unknown>, path: ScimPath,
     if (value === null) Reflect.deleteProperty(obj, existing);
     else obj[existing] = value;
   };
-  if (!path.filter) {
+  if (!path.filter && !path.simpleFilter) {
     if (path.subAttribute === null) {
       set(base, attrKey);
       return;
@@ -101,9 +120,7 @@ export function writeScimPath(resource: Record<string, unknown>, path: ScimPath,
   }
   const list = Array.isArray(base[attrKey]) ? (base[attrKey] as unknown[]) : [];
   base[attrKey] = list;
-  const lowered = list.map(lowerKeys);
-  const matched = new Set(path.filter.match(lowered));
-  const targets = list.filter((_, i) => matched.has(lowered[i])).filter(isObject);
+  const targets = filtered(path, list).filter(isObject);
   if (targets.length === 0 && value !== null) {
     const simple = /^\s*(\w+)\s+eq\s+"([^"]*)"\s*$/i.exec(path.text.slice(path.text.indexOf('[') + 1, path.text.lastIndexOf(']')));
     if (simple?.[1] && simple[2] !== undefined) {
@@ -113,4 +130,12 @@ export function writeScimPath(resource: Record<string, unknown>, path: ScimPath,
     }
   }
   for (const t of targets) set(t, path.subAttribute ?? 'value');
+}
+
+/** A comparable text for a SCIM value: trimmed, empty as null, several values joined in order. */
+export function scimValueText(values: readonly unknown[]): string | null {
+  const parts = values
+    .map((v) => (typeof v === 'string' ? v.trim() : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v)))
+    .filter((s) => s.length > 0);
+  return parts.length === 0 ? null : parts.join(', ');
 }

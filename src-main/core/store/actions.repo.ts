@@ -17,6 +17,8 @@ export interface ActionRow {
   errorCode: string | null;
   errorMessage: string | null;
   undoOf: number | null;
+  /** The confirmed action that reverted this one, if any. */
+  undoneBy: number | null;
   operator: string;
   createdAt: string;
   finishedAt: string | null;
@@ -37,6 +39,7 @@ interface DbRow {
   errorCode: string | null;
   errorMessage: string | null;
   undoOf: number | null;
+  undoneBy: number | null;
   operator: string;
   createdAt: string;
   finishedAt: string | null;
@@ -44,7 +47,8 @@ interface DbRow {
 
 const SELECT = `SELECT a.id, a.app_connection_id AS appConnectionId, c.name AS app, a.batch_id AS batchId, a.finding_key AS findingKey,
   a.kind, a.state, a.plan_json AS planJson, a.request_json AS requestJson, a.response_status AS responseStatus, a.outcome,
-  a.error_code AS errorCode, a.error_message AS errorMessage, a.undo_of AS undoOf, a.operator, a.created_at AS createdAt,
+  a.error_code AS errorCode, a.error_message AS errorMessage, a.undo_of AS undoOf,
+  (SELECT u.id FROM actions u WHERE u.undo_of = a.id AND u.state = 'confirmed' LIMIT 1) AS undoneBy, a.operator, a.created_at AS createdAt,
   a.finished_at AS finishedAt
   FROM actions a JOIN connections c ON c.id = a.app_connection_id`;
 

@@ -1,5 +1,6 @@
 import type { KeyField, SnapshotGroup, SnapshotUser } from '../analysis/types';
 import type { Db } from './database';
+import { createRawReader, type RawLocation } from './raw-chunks';
 
 /** One complete run of one connection: the snapshot analysis reads. */
 export interface SnapshotRef {
@@ -11,34 +12,43 @@ export interface SnapshotRef {
 const VALID = (alias: string, c: string, r: string): string =>
   `${alias}.connection_id = @${c} AND ${alias}.from_run <= @${r} AND (${alias}.to_run IS NULL OR ${alias}.to_run > @${r})`;
 
-interface UserRow {
-  res: number;
-  remoteId: string;
-  userName: string | null;
-  externalId: string | null;
-  email: string | null;
-  active: number | null;
-  status: string | null;
-  givenName: string | null;
-  familyName: string | null;
-  displayName: string | null;
-  attributesJson: string | null;
-}
+type UserRow = [
+  res: number,
+  remoteId: string,
+  userName: string | null,
+  externalId: string | null,
+  email: string | null,
+  active: number | null,
+  status: string | null,
+  givenName: string | null,
+  familyName: string | null,
+  displayName: string | null,
+  attributesJson: string | null,
+];
 
 export function snapshotUsers(db: Db, ref: SnapshotRef): SnapshotUser[] {
   const rows = db
     .prepare(
-      `SELECT v.resource_id AS res, r.remote_id AS remoteId, v.user_name AS userName, v.external_id AS externalId,
-         v.email, v.active, v.status, v.given_name AS givenName, v.family_name AS familyName,
-         v.display_name AS displayName, v.attributes_json AS attributesJson
-       FROM user_versions v JOIN resources r ON r.id = v.resource_id
+      `SELECT v.resource_id, r.remote_id, v.user_name, v.external_id, v.email, v.active, v.status, v.given_name, v.family_name,
+         v.display_name, v.attributes_json
+       FROM user_versions v INDEXED BY user_versions_by_run JOIN resources r ON r.id = v.resource_id
        WHERE ${VALID('v', 'c', 'r')}`,
     )
+    .raw()
     .all({ c: ref.connectionId, r: ref.runId }) as UserRow[];
-  return rows.map(({ active, attributesJson, ...u }) => ({
-    ...u,
-    active: active === null ? null : active === 1,
-    attributes: attributesJson ? (JSON.parse(attributesJson) as Record<string, string | null>) : {},
+  // Plain positional rows and one object literal each: this runs for every account of a tenant.
+  return rows.map((r) => ({
+    res: r[0],
+    remoteId: r[1],
+    userName: r[2],
+    externalId: r[3],
+    email: r[4],
+    active: r[5] === null ? null : r[5] === 1,
+    status: r[6],
+    givenName: r[7],
+    familyName: r[8],
+    displayName: r[9],
+    attributes: r[10] ? (JSON.parse(r[10]) as Record<string, string | null>) : {},
   }));
 }
 
@@ -64,22 +74,25 @@ export function groupMembers(db: Db, ref: SnapshotRef, groupRes: number): number
     .all({ g: groupRes, c: ref.connectionId, r: ref.runId }) as number[];
 }
 
-function keyExpr(alias: string, resAlias: string, key: KeyField, fold: boolean): string {
+/** The column (or, for ids, the resource's remote id) a key reads, and the index that serves it. */
+function keyColumn(alias: string, resAlias: string, key: KeyField, fold: boolean): { expr: string; index: string | null } {
   switch (key) {
     case 'id':
-      return fold ? `lower(${resAlias}.remote_id)` : `${resAlias}.remote_id`;
+      return { expr: fold ? `lower(${resAlias}.remote_id)` : `${resAlias}.remote_id`, index: null };
     case 'externalId':
-      return fold ? `lower(${alias}.external_id)` : `${alias}.external_id`;
+      return { expr: fold ? `lower(${alias}.external_id)` : `${alias}.external_id`, index: fold ? null : 'user_versions_external_id' };
     case 'userName':
-      return fold ? `${alias}.user_name_lc` : `${alias}.user_name`;
+      return { expr: fold ? `${alias}.user_name_lc` : `${alias}.user_name`, index: fold ? 'user_versions_user_name' : null };
     case 'email':
-      return fold ? `${alias}.email_lc` : `${alias}.email`;
+      return { expr: fold ? `${alias}.email_lc` : `${alias}.email`, index: fold ? 'user_versions_email' : null };
   }
 }
 
 /**
- * Candidate pairs for one correlation rule, as a join of the two snapshots on the rule's key.
- * `fold` compares case-insensitively (the lower-cased columns are written at ingest and indexed).
+ * Candidate pairs for one correlation rule, as a join of the two snapshots on the rule's key: the
+ * app snapshot is scanned once, and each key is looked up in the IdP snapshot through the index
+ * built at ingest (named explicitly, so the plan never depends on planner statistics).
+ * `fold` compares case-insensitively (the lower-cased columns are written at ingest).
  */
 export function matchCandidates(
   db: Db,
@@ -89,43 +102,40 @@ export function matchCandidates(
   idpKey: KeyField,
   fold: boolean,
 ): Array<[number, number]> {
-  const appExpr = keyExpr('a', 'ra', appKey, fold);
-  const idpExpr = keyExpr('i', 'ri', idpKey, fold);
-  const sql =
+  const a = keyColumn('a', 'ra', appKey, fold);
+  const i = keyColumn('i', 'ri', idpKey, fold);
+  const appResources = appKey === 'id' ? 'JOIN resources ra ON ra.id = a.resource_id' : '';
+  const idpSide =
     idpKey === 'id'
-      ? `SELECT a.resource_id, i.resource_id
-         FROM user_versions a JOIN resources ra ON ra.id = a.resource_id
-         JOIN resources ri ON ri.connection_id = @ic AND ri.kind = 'user' AND ${idpExpr} = ${appExpr}
-         JOIN user_versions i ON i.resource_id = ri.id AND i.from_run <= @ir AND (i.to_run IS NULL OR i.to_run > @ir)
-         WHERE ${VALID('a', 'ac', 'ar')} AND ${appExpr} IS NOT NULL`
-      : `SELECT a.resource_id, i.resource_id
-         FROM user_versions a JOIN resources ra ON ra.id = a.resource_id
-         JOIN user_versions i ON ${VALID('i', 'ic', 'ir')} AND ${idpExpr} = ${appExpr}
-         JOIN resources ri ON ri.id = i.resource_id
-         WHERE ${VALID('a', 'ac', 'ar')} AND ${appExpr} IS NOT NULL`;
+      ? `JOIN resources ri ON ri.connection_id = @ic AND ri.kind = 'user' AND ${i.expr} = ${a.expr}
+         JOIN user_versions i INDEXED BY user_versions_by_resource ON i.resource_id = ri.id AND i.from_run <= @ir AND (i.to_run IS NULL OR i.to_run > @ir)`
+      : `JOIN user_versions i ${i.index ? `INDEXED BY ${i.index}` : ''} ON ${VALID('i', 'ic', 'ir')} AND ${i.expr} = ${a.expr}`;
+  const sql = `SELECT a.resource_id, i.resource_id
+    FROM user_versions a INDEXED BY user_versions_by_run ${appResources}
+    ${idpSide}
+    WHERE ${VALID('a', 'ac', 'ar')} AND ${a.expr} IS NOT NULL`;
   return db
     .prepare(sql)
     .raw()
     .all({ ac: app.connectionId, ar: app.runId, ic: idp.connectionId, ir: idp.runId }) as Array<[number, number]>;
 }
 
-/** Raw JSON bodies of a snapshot's users, by resource. */
-export function userRawBodies(db: Db, ref: SnapshotRef): Map<number, string> {
+/** Where the raw JSON of each of a snapshot's users is stored, by resource. */
+export function userRawLocations(db: Db, ref: SnapshotRef): Map<number, RawLocation> {
   const rows = db
-    .prepare(
-      `SELECT v.resource_id, o.body FROM user_versions v JOIN raw_objects o ON o.id = v.raw_id WHERE ${VALID('v', 'c', 'r')}`,
-    )
+    .prepare(`SELECT v.resource_id, v.raw_chunk, v.raw_offset, v.raw_length FROM user_versions v WHERE ${VALID('v', 'c', 'r')}`)
     .raw()
-    .all({ c: ref.connectionId, r: ref.runId }) as Array<[number, string]>;
-  return new Map(rows);
+    .all({ c: ref.connectionId, r: ref.runId }) as Array<[number, number, number, number]>;
+  return new Map(rows.map(([res, chunk, offset, length]) => [res, { chunk, offset, length }]));
 }
 
 /**
- * Group membership drift as two set differences over the snapshots:
- * stale = actual app memberships of mapped groups − memberships expected from the IdP;
- * missing = IdP members of mapped groups (with an app account) − people with at least one of their
- * app accounts in the app group; counted per person, so a second (duplicate) account is never
- * "missing" from a group the person is already in.
+ * Group membership drift as set differences over the snapshots, in SQL:
+ * actual = the app's memberships of mapped groups; expected = the IdP's memberships of the
+ * mapped groups carried to app accounts through correlation;
+ * stale = actual − expected;
+ * missing = IdP members (with an app account) for whom none of their accounts is in the app group,
+ * counted per person so a second (duplicate) account is never "missing" from a group the person is in.
  */
 export function membershipDiff(
   db: Db,
@@ -135,40 +145,38 @@ export function membershipDiff(
   groupPairs: ReadonlyMap<number, number>,
 ): { stale: Array<[number, number]>; missing: Array<[group: number, idpUser: number]> } {
   return db.transaction(() => {
-    db.exec(`CREATE TEMP TABLE IF NOT EXISTS corr (app_res INTEGER NOT NULL, idp_res INTEGER NOT NULL);
+    db.exec(`CREATE TEMP TABLE IF NOT EXISTS corr (app_res INTEGER NOT NULL, idp_res INTEGER NOT NULL, PRIMARY KEY (idp_res, app_res)) WITHOUT ROWID;
       CREATE TEMP TABLE IF NOT EXISTS gmap (app_group INTEGER PRIMARY KEY, idp_group INTEGER NOT NULL);
-      DELETE FROM temp.corr; DELETE FROM temp.gmap;`);
-    const insCorr = db.prepare('INSERT INTO temp.corr VALUES (?, ?)');
-    for (const [a, i] of correlated) insCorr.run(a, i);
-    const insMap = db.prepare('INSERT INTO temp.gmap VALUES (?, ?)');
-    for (const [a, i] of groupPairs) insMap.run(a, i);
-    db.exec('CREATE INDEX IF NOT EXISTS temp.corr_idp ON corr (idp_res)');
+      CREATE TEMP TABLE IF NOT EXISTS actual (g INTEGER NOT NULL, u INTEGER NOT NULL, PRIMARY KEY (g, u)) WITHOUT ROWID;
+      CREATE TEMP TABLE IF NOT EXISTS expected (g INTEGER NOT NULL, u INTEGER NOT NULL, PRIMARY KEY (g, u)) WITHOUT ROWID;
+      DELETE FROM temp.corr; DELETE FROM temp.gmap; DELETE FROM temp.actual; DELETE FROM temp.expected;`);
+    // One statement per table: a JSON array parameter instead of a round trip per row.
+    db.prepare('INSERT OR IGNORE INTO temp.corr SELECT value ->> 0, value ->> 1 FROM json_each(?)').run(JSON.stringify(correlated));
+    db.prepare('INSERT INTO temp.gmap SELECT value ->> 0, value ->> 1 FROM json_each(?)').run(JSON.stringify([...groupPairs]));
     const params = { ac: app.connectionId, ar: app.runId, ic: idp.connectionId, ir: idp.runId };
-    const ctes = `WITH
-      actual AS (
-        SELECT m.group_id AS g, m.member_id AS u FROM memberships m
-        JOIN temp.gmap gm ON gm.app_group = m.group_id
-        JOIN resources r ON r.id = m.member_id AND r.kind = 'user'
-        WHERE ${VALID('m', 'ac', 'ar')}),
-      expected AS (
-        SELECT gm.app_group AS g, c.app_res AS u FROM temp.gmap gm
-        JOIN memberships im ON im.group_id = gm.idp_group AND ${VALID('im', 'ic', 'ir')}
-        JOIN temp.corr c ON c.idp_res = im.member_id),
-      expected_people AS (
-        SELECT DISTINCT gm.app_group AS g, im.member_id AS i FROM temp.gmap gm
-        JOIN memberships im ON im.group_id = gm.idp_group AND ${VALID('im', 'ic', 'ir')}
-        WHERE EXISTS (SELECT 1 FROM temp.corr c WHERE c.idp_res = im.member_id)),
-      actual_people AS (
-        SELECT DISTINCT a.g, c.idp_res AS i FROM actual a JOIN temp.corr c ON c.app_res = a.u)`;
+    // Members that are groups (nesting) land in `actual` too; callers keep only pairs whose member
+    // is one of the app's users, which is cheaper than a resource lookup per membership here.
+    db.prepare(
+      `INSERT OR IGNORE INTO temp.actual
+       SELECT m.group_id, m.member_id FROM temp.gmap gm
+       JOIN memberships m ON m.connection_id = @ac AND m.group_id = gm.app_group AND m.from_run <= @ar AND (m.to_run IS NULL OR m.to_run > @ar)`,
+    ).run(params);
+    const idpMembers = `temp.gmap gm JOIN memberships im ON im.connection_id = @ic AND im.group_id = gm.idp_group
+      AND im.from_run <= @ir AND (im.to_run IS NULL OR im.to_run > @ir)`;
+    db.prepare(`INSERT OR IGNORE INTO temp.expected SELECT gm.app_group, c.app_res FROM ${idpMembers} JOIN temp.corr c ON c.idp_res = im.member_id`).run(params);
     const stale = db
-      .prepare(`${ctes} SELECT g, u FROM actual EXCEPT SELECT g, u FROM expected`)
+      .prepare('SELECT g, u FROM temp.actual a WHERE NOT EXISTS (SELECT 1 FROM temp.expected e WHERE e.g = a.g AND e.u = a.u)')
       .raw()
-      .all(params) as Array<[number, number]>;
+      .all() as Array<[number, number]>;
     const missing = db
-      .prepare(`${ctes} SELECT g, i FROM expected_people EXCEPT SELECT g, i FROM actual_people`)
+      .prepare(
+        `SELECT DISTINCT gm.app_group, im.member_id FROM ${idpMembers}
+         WHERE EXISTS (SELECT 1 FROM temp.corr c WHERE c.idp_res = im.member_id)
+           AND NOT EXISTS (SELECT 1 FROM temp.corr c JOIN temp.actual a ON a.g = gm.app_group AND a.u = c.app_res WHERE c.idp_res = im.member_id)`,
+      )
       .raw()
       .all(params) as Array<[number, number]>;
-    db.exec('DELETE FROM temp.corr; DELETE FROM temp.gmap;');
+    db.exec('DELETE FROM temp.corr; DELETE FROM temp.gmap; DELETE FROM temp.actual; DELETE FROM temp.expected;');
     return { stale, missing };
   })();
 }
@@ -188,13 +196,10 @@ export function recordAtRun(db: Db, ref: SnapshotRef, remoteId: string): RecordA
   for (const r of res) {
     const table = r.kind === 'user' ? 'user_versions' : 'group_versions';
     const row = db
-      .prepare(
-        `SELECT v.*, o.body FROM ${table} v JOIN raw_objects o ON o.id = v.raw_id
-         WHERE v.resource_id = ? AND v.from_run <= ? AND (v.to_run IS NULL OR v.to_run > ?)`,
-      )
+      .prepare(`SELECT v.* FROM ${table} v WHERE v.resource_id = ? AND v.from_run <= ? AND (v.to_run IS NULL OR v.to_run > ?)`)
       .get(r.id, ref.runId, ref.runId) as Record<string, unknown> | undefined;
     if (!row) continue;
-    const raw: unknown = JSON.parse(String(row.body));
+    const raw = createRawReader(db)({ chunk: Number(row.raw_chunk), offset: Number(row.raw_offset), length: Number(row.raw_length) });
     if (r.kind === 'group') {
       return {
         kind: 'group',

@@ -13,6 +13,31 @@ export interface OpenOptions {
 }
 
 /**
+ * A second connection to an open database for a sync's bulk writes. A running run's pages need no
+ * fsync each (a crashed run is discarded anyway), so this connection commits with
+ * synchronous=NORMAL; the run's final commit switches to FULL (see completeRun). The main
+ * connection keeps FULL for the action journal and the audit log.
+ */
+export function openBulkConnection(file: string, options: Pick<OpenOptions, 'nativeBinding'> = {}): Db {
+  const db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  db.pragma('synchronous = NORMAL');
+  return db;
+}
+
+/** Runs one transaction with synchronous=FULL on a connection that normally commits with less. */
+export function durably<T>(db: Db, work: () => T): T {
+  const previous = db.pragma('synchronous', { simple: true }) as number;
+  db.pragma('synchronous = FULL');
+  try {
+    return db.transaction(work)();
+  } finally {
+    db.pragma(`synchronous = ${previous}`);
+  }
+}
+
+/**
  * Opens (creating if needed) the Driftline database: WAL, foreign keys, busy timeout, FULL sync
  * (the audit log and action journal must survive power loss), a quick integrity check, and the
  * numbered migrations. Refuses a database whose applied migrations were edited or that is newer

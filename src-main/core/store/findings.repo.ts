@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import type { FindingDto, FindingStatus, FindingType, Severity } from '../../contract/findings';
 import type { FindingDraft } from '../analysis/types';
 import type { Db } from './database';
@@ -23,6 +24,15 @@ interface ExistingFinding {
   key: string;
   status: FindingStatus;
   appRunId: number | null;
+  contentHash: Buffer | null;
+}
+
+function draftHash(d: FindingDraft, details: string): Buffer {
+  return hash(
+    'sha256',
+    JSON.stringify([d.type, d.severity, d.message, d.userName, d.groupName, d.attribute, d.idpValue, d.appValue, d.appRemoteId, d.idpRemoteId, d.matchRule, details]),
+    'buffer',
+  ).subarray(0, 16);
 }
 
 /**
@@ -37,24 +47,29 @@ export function recordAnalysis(db: Db, rec: AnalysisRecord): { analysisId: numbe
     const existing = new Map(
       (
         db
-          .prepare('SELECT id, key, status, app_run_id AS appRunId FROM findings WHERE app_connection_id = ?')
+          .prepare('SELECT id, key, status, app_run_id AS appRunId, content_hash AS contentHash FROM findings WHERE app_connection_id = ?')
           .all(rec.appConnectionId) as ExistingFinding[]
       ).map((f) => [f.key, f]),
     );
     const insert = db.prepare(
       `INSERT INTO findings (key, app_connection_id, type, severity, status, message, user_name, group_name, attribute,
-         idp_value, app_value, app_remote_id, idp_remote_id, match_rule, details_json, first_seen_at, last_seen_at,
+         idp_value, app_value, app_remote_id, idp_remote_id, match_rule, details_json, content_hash, first_seen_at, last_seen_at,
          idp_run_id, app_run_id)
        VALUES (@key, @app, @type, @severity, 'open', @message, @userName, @groupName, @attribute, @idpValue, @appValue,
-         @appRemoteId, @idpRemoteId, @matchRule, @details, @now, @now, @idpRun, @appRun)`,
+         @appRemoteId, @idpRemoteId, @matchRule, @details, @contentHash, @now, @now, @idpRun, @appRun)`,
     );
     const update = db.prepare(
       `UPDATE findings SET status = @status, severity = @severity, message = @message, user_name = @userName,
          group_name = @groupName, attribute = @attribute, idp_value = @idpValue, app_value = @appValue,
          app_remote_id = @appRemoteId, idp_remote_id = @idpRemoteId, match_rule = @matchRule, details_json = @details,
-         last_seen_at = @now, resolved_at = NULL, idp_run_id = @idpRun, app_run_id = @appRun
+         content_hash = @contentHash, last_seen_at = @now, resolved_at = NULL, idp_run_id = @idpRun, app_run_id = @appRun
        WHERE id = @id`,
     );
+    // Most findings of a re-analysis are the same as last time: one statement touches them all.
+    const touch = db.prepare(
+      'UPDATE findings SET last_seen_at = ?, idp_run_id = ?, app_run_id = ? WHERE id IN (SELECT value FROM json_each(?))',
+    );
+    const unchanged: number[] = [];
     const resolve = db.prepare(`UPDATE findings SET status = 'resolved', resolved_at = ? WHERE id = ?`);
     const event = db.prepare('INSERT INTO finding_events (finding_id, at, status, note) VALUES (?, ?, ?, ?)');
 
@@ -71,6 +86,8 @@ export function recordAnalysis(db: Db, rec: AnalysisRecord): { analysisId: numbe
       if (present.has(d.key)) continue;
       present.add(d.key);
       counts.byType[d.type] = (counts.byType[d.type] ?? 0) + 1;
+      const details = JSON.stringify(d.details);
+      const contentHash = draftHash(d, details);
       const params = {
         key: d.key,
         app: rec.appConnectionId,
@@ -85,7 +102,8 @@ export function recordAnalysis(db: Db, rec: AnalysisRecord): { analysisId: numbe
         appRemoteId: d.appRemoteId,
         idpRemoteId: d.idpRemoteId,
         matchRule: d.matchRule,
-        details: JSON.stringify(d.details),
+        details,
+        contentHash,
         now,
         idpRun: rec.idpRunId,
         appRun: rec.appRunId,
@@ -112,9 +130,14 @@ export function recordAnalysis(db: Db, rec: AnalysisRecord): { analysisId: numbe
         counts.reopened++;
       } else if (old.status === 'open') {
         counts.stillOpen++;
+        if (old.contentHash?.equals(contentHash)) {
+          unchanged.push(old.id);
+          continue;
+        }
       }
       update.run({ ...params, id: old.id, status, appRun: status === 'fixed' ? old.appRunId : rec.appRunId });
     }
+    touch.run(now, rec.idpRunId, rec.appRunId, JSON.stringify(unchanged));
     for (const old of existing.values()) {
       if (present.has(old.key) || old.status === 'resolved') continue;
       if (old.status === 'fixed' && old.appRunId !== null && rec.appRunId <= old.appRunId) continue;

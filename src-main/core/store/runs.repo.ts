@@ -1,7 +1,7 @@
 import type { ErrorInfo } from '../../contract/errors';
 import { DriftlineError } from '../errors';
 import type { Coverage } from '../model';
-import type { Db } from './database';
+import { durably, type Db } from './database';
 import type { SnapshotChanges, SnapshotTotals, SnapshotWriter } from './snapshot-writer';
 
 export type RunState = 'running' | 'complete' | 'failed' | 'cancelled';
@@ -74,7 +74,8 @@ export function completeRun(
   writer: SnapshotWriter,
   result: { coverage: Coverage; capabilities: Record<string, unknown>; warnings: string[] },
 ): { totals: SnapshotTotals; changes: SnapshotChanges } {
-  return db.transaction(() => {
+  // Durable even on a bulk connection: this commit is what makes every page of the run count.
+  return durably(db, () => {
     const out = writer.finish(result.coverage);
     db.prepare(
       `UPDATE sync_runs SET state = 'complete', finished_at = ?, user_count = ?, group_count = ?, membership_count = ?,
@@ -95,7 +96,7 @@ export function completeRun(
       'UPDATE connections SET capabilities_json = ? WHERE id = (SELECT connection_id FROM sync_runs WHERE id = ?)',
     ).run(JSON.stringify(result.capabilities), runId);
     return out;
-  })();
+  });
 }
 
 /** Ends a run as failed or cancelled and removes every row it wrote; earlier runs are untouched. */
@@ -116,7 +117,7 @@ function discardRun(db: Db, runId: number, state: 'failed' | 'cancelled', error:
   db.prepare('UPDATE group_versions SET to_run = NULL WHERE to_run = ?').run(runId);
   db.prepare('DELETE FROM memberships WHERE connection_id = ? AND from_run = ?').run(c, runId);
   db.prepare('UPDATE memberships SET to_run = NULL WHERE to_run = ?').run(runId);
-  db.prepare('DELETE FROM raw_objects WHERE first_run = ?').run(runId);
+  db.prepare('DELETE FROM raw_chunks WHERE first_run = ?').run(runId);
   db.prepare('DELETE FROM run_unread_groups WHERE run_id = ?').run(runId);
   db.prepare(
     `UPDATE sync_runs SET state = ?, finished_at = ?, error_code = ?, error_message = ? WHERE id = ?`,

@@ -1,6 +1,6 @@
 import type { Coverage, GroupRecord, MemberRef, SnapshotSink, UserRecord } from '../model';
 import type { Db } from './database';
-import { rawText } from './raw-json';
+import { rawText, writeChunk } from './raw-chunks';
 
 /** How a complete run changed the snapshot compared with the previous one. */
 export interface SnapshotChanges {
@@ -24,8 +24,8 @@ export interface SnapshotTotals {
 
 export interface SnapshotWriter extends SnapshotSink {
   /**
-   * Closes what the run did not see (only where coverage says the listing was complete) and
-   * returns the totals. Must run inside the caller's commit transaction.
+   * Writes what is still buffered, closes what the run did not see (only where coverage says the
+   * listing was complete) and returns the totals. Must run inside the caller's commit transaction.
    */
   finish(coverage: Coverage): { totals: SnapshotTotals; changes: SnapshotChanges };
 }
@@ -33,32 +33,40 @@ export interface SnapshotWriter extends SnapshotSink {
 interface OpenVersion {
   resourceId: number;
   versionId: number;
-  sha256: Buffer;
+  contentHash: Buffer;
 }
+
+/** Rows read per step while loading state at the start of a run; the event loop runs in between. */
+const LOAD_STEP = 20_000;
+/** Member lists buffered before they are written in one transaction. */
+const MEMBER_FLUSH = 256;
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Streams one run's pages into the versioned snapshot tables. New and changed resources get a
- * version row with from_run = this run; replaced versions get to_run = this run. Until the run is
- * marked complete, readers of earlier complete runs see none of it (see 0001-initial.sql).
+ * version row with from_run = this run (raw JSON in one deflated chunk per page); replaced versions
+ * get to_run = this run. Until the run is marked complete, readers of earlier complete runs see
+ * none of it (see 0001-initial). Group member lists arriving one by one are written in batches.
  */
-export function createSnapshotWriter(db: Db, runId: number, connectionId: number): SnapshotWriter {
+export async function createSnapshotWriter(db: Db, runId: number, connectionId: number): Promise<SnapshotWriter> {
   const resourceIds = { user: new Map<string, number>(), group: new Map<string, number>() };
-  for (const r of db.prepare('SELECT id, kind, remote_id FROM resources WHERE connection_id = ?').iterate(connectionId) as IterableIterator<{
-    id: number;
-    kind: 'user' | 'group';
-    remote_id: string;
-  }>) {
-    resourceIds[r.kind].set(r.remote_id, r.id);
+  const resourcePage = db.prepare('SELECT id, kind, remote_id AS remoteId FROM resources WHERE connection_id = ? AND id > ? ORDER BY id LIMIT ?');
+  for (let after = 0; ; ) {
+    const rows = resourcePage.all(connectionId, after, LOAD_STEP) as Array<{ id: number; kind: 'user' | 'group'; remoteId: string }>;
+    for (const r of rows) resourceIds[r.kind].set(r.remoteId, r.id);
+    if (rows.length < LOAD_STEP) break;
+    after = rows[rows.length - 1]?.id ?? after;
+    await yieldToEventLoop();
   }
-  const openUsers = loadOpen(db, 'user_versions', connectionId);
-  const openGroups = loadOpen(db, 'group_versions', connectionId);
-  let openMemberships = (
-    db.prepare('SELECT count(*) AS n FROM memberships WHERE connection_id = ? AND to_run IS NULL').get(connectionId) as { n: number }
-  ).n;
+  const openUsers = await loadOpen(db, 'user_versions', connectionId);
+  const openGroups = await loadOpen(db, 'group_versions', connectionId);
+  let openMemberships = db.prepare('SELECT count(*) FROM memberships WHERE connection_id = ? AND to_run IS NULL').pluck().get(connectionId) as number;
 
   const seenUsers = new Set<string>();
   const seenGroups = new Set<string>();
   const groupsWithMembers = new Set<string>();
+  const pendingMembers: Array<[string, readonly MemberRef[] | null]> = [];
   const changes: SnapshotChanges = {
     usersAdded: 0,
     usersChanged: 0,
@@ -72,21 +80,18 @@ export function createSnapshotWriter(db: Db, runId: number, connectionId: number
   };
 
   const insertResource = db.prepare('INSERT INTO resources (connection_id, kind, remote_id) VALUES (?, ?, ?)');
-  const upsertRaw = db.prepare(
-    `INSERT INTO raw_objects (connection_id, first_run, sha256, body) VALUES (?, ?, ?, ?)
-     ON CONFLICT (connection_id, sha256) DO UPDATE SET sha256 = excluded.sha256 RETURNING id`,
-  );
   const closeUser = db.prepare('UPDATE user_versions SET to_run = ? WHERE id = ?');
   const closeGroup = db.prepare('UPDATE group_versions SET to_run = ? WHERE id = ?');
   const insertUser = db.prepare(
-    `INSERT INTO user_versions (resource_id, connection_id, from_run, raw_id, user_name, user_name_lc, external_id,
-       email, email_lc, active, status, given_name, family_name, display_name, attributes_json)
-     VALUES (@resourceId, @connectionId, @runId, @rawId, @userName, @userNameLc, @externalId,
+    `INSERT INTO user_versions (resource_id, connection_id, from_run, raw_chunk, raw_offset, raw_length, content_hash, user_name,
+       user_name_lc, external_id, email, email_lc, active, status, given_name, family_name, display_name, attributes_json)
+     VALUES (@resourceId, @connectionId, @runId, @chunk, @offset, @length, @contentHash, @userName, @userNameLc, @externalId,
        @email, @emailLc, @active, @status, @givenName, @familyName, @displayName, @attributesJson)`,
   );
   const insertGroup = db.prepare(
-    `INSERT INTO group_versions (resource_id, connection_id, from_run, raw_id, display_name, display_name_lc, external_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO group_versions (resource_id, connection_id, from_run, raw_chunk, raw_offset, raw_length, content_hash, display_name,
+       display_name_lc, external_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const openMembersOf = db.prepare('SELECT member_id FROM memberships WHERE connection_id = ? AND group_id = ? AND to_run IS NULL').pluck();
   const closeMembership = db.prepare(
@@ -106,50 +111,33 @@ export function createSnapshotWriter(db: Db, runId: number, connectionId: number
     return id;
   }
 
-  function storeRaw(text: string, sha256: Buffer): number {
-    return (upsertRaw.get(connectionId, runId, sha256, text) as { id: number }).id;
-  }
-
-  const writeUsers = db.transaction((batch: readonly UserRecord[]) => {
-    for (const u of batch) {
-      if (seenUsers.has(u.id)) {
+  /** The records of a page that are new or changed, with their serialized raw JSON, written as one chunk. */
+  function changedOf<T extends { id: string; raw: unknown }>(
+    batch: readonly T[],
+    seen: Set<string>,
+    open: Map<string, OpenVersion>,
+  ): Array<{ record: T; open: OpenVersion | undefined; contentHash: Buffer; chunk: number; offset: number; length: number }> {
+    const changed: Array<{ record: T; open: OpenVersion | undefined; contentHash: Buffer; text: Buffer }> = [];
+    for (const record of batch) {
+      if (seen.has(record.id)) {
         changes.duplicatesSkipped++;
         continue;
       }
-      seenUsers.add(u.id);
-      const { text, sha256 } = rawText(u.raw);
-      const open = openUsers.get(u.id);
-      if (open && open.sha256.equals(sha256)) continue;
-      const rid = open?.resourceId ?? resourceId('user', u.id);
-      const rawId = storeRaw(text, sha256);
-      if (open) {
-        closeUser.run(runId, open.versionId);
-        changes.usersChanged++;
-      } else {
-        changes.usersAdded++;
-      }
-      const versionId = Number(
-        insertUser.run({
-          resourceId: rid,
-          connectionId,
-          runId,
-          rawId,
-          userName: u.userName,
-          userNameLc: u.userName?.toLowerCase() ?? null,
-          externalId: u.externalId,
-          email: u.email,
-          emailLc: u.email?.toLowerCase() ?? null,
-          active: u.active === null ? null : u.active ? 1 : 0,
-          status: u.status,
-          givenName: u.givenName,
-          familyName: u.familyName,
-          displayName: u.displayName,
-          attributesJson: Object.keys(u.attributes).length > 0 ? JSON.stringify(u.attributes) : null,
-        }).lastInsertRowid,
-      );
-      openUsers.set(u.id, { resourceId: rid, versionId, sha256 });
+      seen.add(record.id);
+      const { text, contentHash } = rawText(record.raw);
+      const current = open.get(record.id);
+      if (current && current.contentHash.equals(contentHash)) continue;
+      changed.push({ record, open: current, contentHash, text });
     }
-  });
+    if (changed.length === 0) return [];
+    const locations = writeChunk(
+      db,
+      connectionId,
+      runId,
+      changed.map((c) => c.text),
+    );
+    return changed.map((c, i) => ({ record: c.record, open: c.open, contentHash: c.contentHash, ...(locations[i] as { chunk: number; offset: number; length: number }) }));
+  }
 
   function writeMembers(groupRemoteId: string, members: readonly MemberRef[] | null): void {
     if (groupsWithMembers.has(groupRemoteId)) return;
@@ -182,39 +170,79 @@ export function createSnapshotWriter(db: Db, runId: number, connectionId: number
     }
   }
 
-  const writeGroups = db.transaction((batch: readonly GroupRecord[]) => {
-    for (const g of batch) {
-      if (seenGroups.has(g.id)) {
-        changes.duplicatesSkipped++;
-        continue;
+  const flushMembers = (): void => {
+    for (const [gid, list] of pendingMembers.splice(0)) writeMembers(gid, list);
+  };
+
+  const writeUsers = db.transaction((batch: readonly UserRecord[]) => {
+    flushMembers();
+    for (const c of changedOf(batch, seenUsers, openUsers)) {
+      const u = c.record;
+      const rid = c.open?.resourceId ?? resourceId('user', u.id);
+      if (c.open) {
+        closeUser.run(runId, c.open.versionId);
+        changes.usersChanged++;
+      } else {
+        changes.usersAdded++;
       }
-      seenGroups.add(g.id);
-      const { text, sha256 } = rawText(g.raw);
-      const open = openGroups.get(g.id);
-      if (!open || !open.sha256.equals(sha256)) {
-        const rid = open?.resourceId ?? resourceId('group', g.id);
-        if (open) {
-          closeGroup.run(runId, open.versionId);
-          changes.groupsChanged++;
-        } else {
-          changes.groupsAdded++;
-        }
-        const versionId = Number(
-          insertGroup.run(rid, connectionId, runId, storeRaw(text, sha256), g.displayName, g.displayName?.toLowerCase() ?? null, g.externalId).lastInsertRowid,
-        );
-        openGroups.set(g.id, { resourceId: rid, versionId, sha256 });
-      }
-      if (g.members !== undefined) writeMembers(g.id, g.members);
+      const versionId = Number(
+        insertUser.run({
+          resourceId: rid,
+          connectionId,
+          runId,
+          chunk: c.chunk,
+          offset: c.offset,
+          length: c.length,
+          contentHash: c.contentHash,
+          userName: u.userName,
+          userNameLc: u.userName?.toLowerCase() ?? null,
+          externalId: u.externalId,
+          email: u.email,
+          emailLc: u.email?.toLowerCase() ?? null,
+          active: u.active === null ? null : u.active ? 1 : 0,
+          status: u.status,
+          givenName: u.givenName,
+          familyName: u.familyName,
+          displayName: u.displayName,
+          attributesJson: Object.keys(u.attributes).length > 0 ? JSON.stringify(u.attributes) : null,
+        }).lastInsertRowid,
+      );
+      openUsers.set(u.id, { resourceId: rid, versionId, contentHash: c.contentHash });
     }
   });
 
-  const writeMembersTx = db.transaction(writeMembers);
+  const writeGroups = db.transaction((batch: readonly GroupRecord[]) => {
+    flushMembers();
+    for (const c of changedOf(batch, seenGroups, openGroups)) {
+      const g = c.record;
+      const rid = c.open?.resourceId ?? resourceId('group', g.id);
+      if (c.open) {
+        closeGroup.run(runId, c.open.versionId);
+        changes.groupsChanged++;
+      } else {
+        changes.groupsAdded++;
+      }
+      const versionId = Number(
+        insertGroup.run(rid, connectionId, runId, c.chunk, c.offset, c.length, c.contentHash, g.displayName, g.displayName?.toLowerCase() ?? null, g.externalId)
+          .lastInsertRowid,
+      );
+      openGroups.set(g.id, { resourceId: rid, versionId, contentHash: c.contentHash });
+    }
+    // Member lists that came with the page are written in the page's transaction.
+    for (const g of batch) if (g.members !== undefined) writeMembers(g.id, g.members);
+  });
+
+  const flushMembersTx = db.transaction(flushMembers);
 
   return {
     users: (batch) => writeUsers(batch),
     groups: (batch) => writeGroups(batch),
-    members: (groupId, members) => writeMembersTx(groupId, members),
+    members: (groupId, members) => {
+      pendingMembers.push([groupId, members]);
+      if (pendingMembers.length >= MEMBER_FLUSH) flushMembersTx();
+    },
     finish(coverage) {
+      flushMembers();
       if (coverage.users) {
         for (const [remoteId, open] of openUsers) {
           if (seenUsers.has(remoteId)) continue;
@@ -224,7 +252,7 @@ export function createSnapshotWriter(db: Db, runId: number, connectionId: number
         }
       }
       for (const remoteId of seenGroups) {
-        // A group listed without a member list ever arriving: its members were not read.
+        // A group listed but whose member list never arrived: its members were not read.
         if (!groupsWithMembers.has(remoteId)) writeMembers(remoteId, null);
       }
       if (coverage.groups) {
@@ -243,15 +271,20 @@ export function createSnapshotWriter(db: Db, runId: number, connectionId: number
   };
 }
 
-function loadOpen(db: Db, table: 'user_versions' | 'group_versions', connectionId: number): Map<string, OpenVersion> {
-  const rows = db
-    .prepare(
-      `SELECT r.remote_id AS remoteId, v.resource_id AS resourceId, v.id AS versionId, o.sha256 AS sha256
-       FROM ${table} v JOIN resources r ON r.id = v.resource_id JOIN raw_objects o ON o.id = v.raw_id
-       WHERE v.connection_id = ? AND v.to_run IS NULL`,
-    )
-    .iterate(connectionId) as IterableIterator<OpenVersion & { remoteId: string }>;
+/** The current version of every resource of the connection, read in steps so the event loop keeps running. */
+async function loadOpen(db: Db, table: 'user_versions' | 'group_versions', connectionId: number): Promise<Map<string, OpenVersion>> {
+  const page = db.prepare(
+    `SELECT v.id AS versionId, v.resource_id AS resourceId, r.remote_id AS remoteId, v.content_hash AS contentHash
+     FROM ${table} v JOIN resources r ON r.id = v.resource_id
+     WHERE v.connection_id = ? AND v.to_run IS NULL AND v.id > ? ORDER BY v.id LIMIT ?`,
+  );
   const map = new Map<string, OpenVersion>();
-  for (const row of rows) map.set(row.remoteId, { resourceId: row.resourceId, versionId: row.versionId, sha256: row.sha256 });
+  for (let after = 0; ; ) {
+    const rows = page.all(connectionId, after, LOAD_STEP) as Array<OpenVersion & { remoteId: string }>;
+    for (const row of rows) map.set(row.remoteId, { resourceId: row.resourceId, versionId: row.versionId, contentHash: row.contentHash });
+    if (rows.length < LOAD_STEP) break;
+    after = rows[rows.length - 1]?.versionId ?? after;
+    await yieldToEventLoop();
+  }
   return map;
 }

@@ -75,8 +75,8 @@ export async function syncConnection(req: SyncRequest): Promise<SyncOutcome> {
       },
     });
 
-  const writer = createSnapshotWriter(req.db, runId, req.connectionId);
   try {
+    const writer = await createSnapshotWriter(req.db, runId, req.connectionId);
     const result = await req.connector(factory).poll({
       signal: req.signal,
       sink: writer,

@@ -3,7 +3,7 @@ import type { HttpClientFactory } from '../connectors/types';
 import { DriftlineError } from '../errors';
 import type { EventHub } from '../events';
 import type { Logger, SecretStore } from '../ports';
-import type { Db } from '../store/database';
+import type { Db, OpenOptions } from '../store/database';
 import { connectionsFromDb, syncWorkspace } from '../workspace';
 
 export interface SyncCoordinator {
@@ -26,6 +26,7 @@ export function createSyncCoordinator(deps: {
   baseDir: string;
   logger: Logger;
   events: EventHub;
+  database?: Pick<OpenOptions, 'nativeBinding'>;
 }): SyncCoordinator {
   const active = new Map<string, { abort: AbortController; progress: SyncProgressDto | null }>();
   const batches = new Set<Promise<void>>();
@@ -50,6 +51,7 @@ export function createSyncCoordinator(deps: {
           createHttpClient: deps.createHttpClient,
           baseDir: deps.baseDir,
           logger: deps.logger,
+          ...(deps.database ? { database: deps.database } : {}),
           only,
           signalFor: (name) => active.get(name.toLowerCase())?.abort.signal ?? AbortSignal.abort(),
           onProgress: (p) => {

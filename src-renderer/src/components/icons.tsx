@@ -116,3 +116,17 @@ export const IconKey = icon(
     <path d="m11 12 9-9M17 6l3 3M15 8l2 2" />
   </>,
 );
+export const IconWrench = icon(<path d="M7 10h3V7L6.5 3.5a6 6 0 0 1 8 8l6 6a2 2 0 0 1-3 3l-6-6a6 6 0 0 1-8-8z" />);
+export const IconUndo = icon(
+  <>
+    <path d="M9 14 4 9l5-5" />
+    <path d="M4 9h10a6 6 0 0 1 0 12h-3" />
+  </>,
+);
+export const IconShield = icon(
+  <>
+    <path d="M12 3 5 6v5c0 4.5 3 8.5 7 10 4-1.5 7-5.5 7-10V6z" />
+    <path d="m9 12 2 2 4-4" />
+  </>,
+);
+export const IconChevronRight = icon(<path d="m9 6 6 6-6 6" />);

@@ -5,12 +5,13 @@ function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
 
-/** `2026-12-01 14:05`, local time: compact, unambiguous, and sorts as it reads. */
-export function formatTimestamp(iso: string | null): string {
+/** `2026-12-01 14:05` (or `14:05:09` with seconds), local time: compact, unambiguous, and sorts as it reads. */
+export function formatTimestamp(iso: string | null, withSeconds = false): string {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const time = `${pad(d.getHours())}:${pad(d.getMinutes())}${withSeconds ? `:${pad(d.getSeconds())}` : ''}`;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${time}`;
 }
 
 /** `just now`, `5 min ago`, `3 h ago`, `2 d ago`. */

@@ -34,6 +34,8 @@ export function createAppSlice(deps: StoreDeps): SliceCreator<AppSlice> {
         s.loadSyncStatus(),
         s.loadRuns(),
         findingsLoaded && s.view === 'findings' ? s.loadFindings() : Promise.resolve(),
+        s.view === 'audit' ? s.loadAudit() : Promise.resolve(),
+        s.reloadBulk(),
       ]);
     },
     openDemo: async () => {

@@ -2,8 +2,9 @@ import type { ApiClient } from '../api/client';
 import type { AppStore } from './store';
 
 /**
- * Core events drive the store: progress paints the sync cards, outcomes and new analyses refetch
- * what they change. After a broken event stream everything is refetched, since events were lost.
+ * Core events drive the store: progress paints the sync cards and bulk fixes, outcomes and new
+ * analyses refetch what they change. After a broken event stream everything is refetched, since
+ * events were lost.
  */
 export function connectEvents(store: AppStore, api: ApiClient): () => void {
   const offEvent = api.onEvent((event) => {
@@ -20,15 +21,21 @@ export function connectEvents(store: AppStore, api: ApiClient): () => void {
         break;
       case 'findings.changed':
         void s.loadDashboard();
-        // The full list can be 100,000 rows: fetch it now only if it is on screen, else when it is
-        // next shown (never, if the admin has not looked at it yet).
-        if (s.view === 'findings') void s.loadFindings();
-        else if (s.findingsStatus !== 'idle') s.markFindingsStale();
+        s.findingsChanged();
+        // Exceptions and settings are audited too.
+        if (s.view === 'audit') void s.loadAudit();
         break;
       case 'connections.changed':
         void s.loadConnections();
         void s.loadDashboard();
         void s.loadInfo();
+        if (s.view === 'audit') void s.loadAudit();
+        break;
+      case 'actions.changed':
+        s.applyActionsChanged();
+        break;
+      case 'actions.progress':
+        s.applyBatchProgress(event.payload);
         break;
     }
   });

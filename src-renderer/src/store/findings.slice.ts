@@ -1,3 +1,4 @@
+import type { ApiArgs } from '../../../src-main/contract/api';
 import type { FindingDetailDto, FindingQuery } from '../../../src-main/contract/dto';
 import type { ErrorInfo } from '../../../src-main/contract/errors';
 import type { FindingDto, FindingStatus, FindingType, Severity } from '../../../src-main/contract/findings';
@@ -50,6 +51,8 @@ export interface FindingsSlice {
   detail: FindingDetailState | null;
   loadFindings(): Promise<void>;
   markFindingsStale(): void;
+  /** Findings changed in the core: reload now if the list is on screen, else when it is next shown. */
+  findingsChanged(): void;
   setFilters(patch: Partial<FindingFilters>): void;
   /** Replaces every filter, as a link from the dashboard does: facets not given are cleared, and so is the search. */
   showFindings(filters: Partial<FindingFilters>): void;
@@ -58,7 +61,13 @@ export interface FindingsSlice {
   setSelection(updater: Updater<Record<string, boolean>>): void;
   setActiveKey(key: string | null): void;
   openDetail(key: string): Promise<void>;
+  /** Reads the open finding again (its status or history changed). */
+  reloadDetail(): Promise<void>;
   closeDetail(): void;
+  /** Accepts a finding as a known risk until a date. Rejects with an ApiError. */
+  acceptException(input: ApiArgs<'exceptions.accept'>): Promise<void>;
+  /** Ends a finding's exception: it is open again. Rejects with an ApiError. */
+  revokeException(findingKey: string): Promise<void>;
   /** Saves the given findings (those of the current view) as CSV or JSON. Rejects with an ApiError. */
   exportFindings(format: 'csv' | 'json', keys: string[]): Promise<SaveFileResult>;
 }
@@ -109,6 +118,12 @@ export function createFindingsSlice(deps: StoreDeps): SliceCreator<FindingsSlice
         if (key) await loadDetail(key);
       }),
       markFindingsStale: () => set({ findingsStale: true }),
+      findingsChanged: () => {
+        // The full list can be 100,000 rows: fetch it now only if it is on screen, else when it is
+        // next shown (never, if the admin has not looked at it yet).
+        if (get().view === 'findings') void get().loadFindings();
+        else if (get().findingsStatus !== 'idle') get().markFindingsStale();
+      },
       setFilters: (patch) => set({ filters: { ...get().filters, ...patch } }),
       showFindings: (filters) => set({ filters: { apps: [], types: [], severities: [], statuses: [], ...filters }, search: '', activeKey: null }),
       setSearch: (search) => set({ search }),
@@ -119,7 +134,21 @@ export function createFindingsSlice(deps: StoreDeps): SliceCreator<FindingsSlice
         set({ detail: { key, status: 'loading', data: null, error: null }, activeKey: key });
         await loadDetail(key);
       },
+      reloadDetail: async () => {
+        const key = get().detail?.key;
+        if (key) await loadDetail(key);
+      },
       closeDetail: () => set({ detail: null }),
+      // The core announces both with findings.changed, which reloads the list; the open detail is
+      // read here so the panel shows the new status as soon as the call returns.
+      acceptException: async (input) => {
+        await deps.api.call('exceptions.accept', input);
+        if (get().detail?.key === input.findingKey) await loadDetail(input.findingKey);
+      },
+      revokeException: async (findingKey) => {
+        await deps.api.call('exceptions.revoke', { findingKey });
+        if (get().detail?.key === findingKey) await loadDetail(findingKey);
+      },
       exportFindings: async (format, keys) => {
         const file = await deps.api.call('findings.export', { format, keys, query: queryOf(get().filters) });
         return deps.api.saveFile(file);

@@ -1,7 +1,7 @@
 import type { SliceCreator } from './types';
 
-/** The four screens of the app. */
-export const VIEWS = ['dashboard', 'findings', 'connections', 'sync'] as const;
+/** The screens of the app. */
+export const VIEWS = ['dashboard', 'findings', 'connections', 'sync', 'audit'] as const;
 export type View = (typeof VIEWS)[number];
 
 export interface RouteSlice {

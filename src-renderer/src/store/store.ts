@@ -1,5 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { createActionsSlice, type ActionsSlice } from './actions.slice';
 import { createAppSlice, type AppSlice } from './app.slice';
+import { createAuditSlice, type AuditSlice } from './audit.slice';
 import { createConnectionsSlice, type ConnectionsSlice } from './connections.slice';
 import { createDashboardSlice, type DashboardSlice } from './dashboard.slice';
 import { createFindingsSlice, type FindingsSlice } from './findings.slice';
@@ -13,7 +15,9 @@ export type AppState = AppSlice &
   ConnectionsSlice &
   SyncSlice &
   DashboardSlice &
-  FindingsSlice & {
+  FindingsSlice &
+  ActionsSlice &
+  AuditSlice & {
     /** Back to the state of a fresh start (tests reset between cases). */
     reset(): void;
   };
@@ -29,6 +33,8 @@ export function createAppStore(deps: StoreDeps): AppStore {
     ...createSyncSlice(deps)(set, get, store),
     ...createDashboardSlice(deps)(set, get, store),
     ...createFindingsSlice(deps)(set, get, store),
+    ...createActionsSlice(deps)(set, get, store),
+    ...createAuditSlice(deps)(set, get, store),
     reset: () => set(store.getInitialState(), true),
   }));
 }

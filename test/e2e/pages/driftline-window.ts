@@ -22,6 +22,9 @@ export interface PageGlobals {
   };
 }
 
+/** The screens, as the main navigation names them (`nav-<view>`). */
+export type View = 'dashboard' | 'connections' | 'sync' | 'findings' | 'audit';
+
 export class DriftlineWindow {
   constructor(readonly page: Page) {}
 
@@ -29,8 +32,14 @@ export class DriftlineWindow {
     return this.page.locator(`[data-testid="${id}"]`);
   }
 
+  /** Follows the main navigation's link, as a user does. */
+  async navigate(view: View): Promise<void> {
+    await this.byTestId(`nav-${view}`).click();
+    await this.page.locator(`[data-testid="nav-${view}"][aria-current="page"]`).waitFor();
+  }
+
   /** In-page hash route change: no navigation event, so the navigation guard is not involved. */
-  async goTo(view: 'dashboard' | 'connections' | 'sync' | 'findings'): Promise<void> {
+  async goTo(view: View): Promise<void> {
     await this.page.evaluate((v) => {
       (globalThis as unknown as PageGlobals).location.hash = `#/${v}`;
     }, view);

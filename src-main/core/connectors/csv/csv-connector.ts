@@ -15,8 +15,11 @@ import { readHeader, REQUIRED_COLUMNS } from './csv-header';
 import { createProblemList } from './csv-problems';
 import { createDuplicateCheck, readPersonRow } from './csv-rows';
 
-/** Users and groups per sink call, and rows between progress updates. */
-const PAGE_SIZE = 1000;
+/** Users per sink call: one short store transaction. */
+const PAGE_SIZE = 250;
+const PROGRESS_EVERY = 1000;
+/** Groups per sink call: with their members, about as much writing as a page of users. */
+const GROUP_PAGE_SIZE = 25;
 
 /** An export lists everyone, leavers included, with their groups: the run sees everything. */
 const FULL_COVERAGE: Coverage = { users: true, inactiveUsers: true, groups: true, memberships: 'all', notes: [] };
@@ -67,7 +70,7 @@ export function createCsvConnector(config: CsvIdpConfig, deps: { baseDir: string
   };
 }
 
-function createPeopleImport(path: string, ctx: PollContext): { onRow(row: CsvRow): void; finish(read: CsvReadResult): PollResult } {
+function createPeopleImport(path: string, ctx: PollContext): { onRow(row: CsvRow): void; finish(read: CsvReadResult): Promise<PollResult> } {
   const problems = createProblemList();
   const checkDuplicates = createDuplicateCheck();
   const groups = createGroupIndex();
@@ -111,13 +114,11 @@ function createPeopleImport(path: string, ctx: PollContext): { onRow(row: CsvRow
         page.push(person.user);
         groups.add(person.user.id, person.groups);
       }
-      if (rows % PAGE_SIZE === 0) {
-        flushUsers();
-        ctx.progress({ phase: 'users', resources: rows });
-      }
+      if (rows % PAGE_SIZE === 0) flushUsers();
+      if (rows % PROGRESS_EVERY === 0) ctx.progress({ phase: 'users', resources: rows });
     },
 
-    finish(read) {
+    async finish(read) {
       if (read.syntaxError) problems.add(read.syntaxError.line, read.syntaxError.message);
       if (problems.count > 0) throw problemsError();
       if (layout === null) {
@@ -138,9 +139,11 @@ function createPeopleImport(path: string, ctx: PollContext): { onRow(row: CsvRow
       ctx.progress({ phase: 'users', resources: rows });
 
       const records = groups.records();
-      for (let start = 0; start < records.length; start += PAGE_SIZE) {
+      for (let start = 0; start < records.length; start += GROUP_PAGE_SIZE) {
         throwIfCancelled(ctx.signal);
-        ctx.sink.groups(records.slice(start, start + PAGE_SIZE));
+        ctx.sink.groups(records.slice(start, start + GROUP_PAGE_SIZE));
+        // Each batch carries its member lists; yield so a large export never stalls the app.
+        await new Promise((resolve) => setImmediate(resolve));
       }
       ctx.progress({ phase: 'groups', resources: records.length });
 

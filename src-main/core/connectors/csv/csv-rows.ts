@@ -53,7 +53,9 @@ export function readPersonRow(cells: readonly string[], layout: CsvLayout): { pe
     displayName: optional(required.displayName),
     // fromEntries defines own properties, so a column named "__proto__" stays an ordinary attribute.
     attributes: Object.fromEntries(layout.extras.map(({ name, index }) => [name, optional(index)])),
-    raw: Object.fromEntries(layout.named.map(({ name, index }) => [name, cells[index] ?? ''])),
+    // The groups column is stored as memberships: kept in the raw row, every membership change
+    // would look like a change of the person too.
+    raw: Object.fromEntries(layout.named.filter(({ index }) => index !== required.groups).map(({ name, index }) => [name, cells[index] ?? ''])),
   };
   return { person: { user, groups: splitGroups(cell(required.groups)) }, problems };
 }

@@ -3,6 +3,7 @@ import { isDriftlineError } from '../../errors';
 import type { HttpClient } from '../../http/types';
 import type { SecretStore } from '../../ports';
 import { getCI, parseCount, stringOrNull } from '../../scim/attribute-access';
+import { parseScimPath } from '../../scim/scim-path';
 import { requireSecret } from '../../secrets/resolve';
 import { readCaBundle, type ReadTextFile } from '../ca-bundle';
 import type { ConnectionProbe, Connector, HttpClientFactory, PollContext, PollResult } from '../types';
@@ -10,12 +11,19 @@ import { discoverScim, type ScimCapabilities } from './scim-discovery';
 import { createMemberReader } from './scim-members';
 import { normalizeScimGroup, normalizeScimUser } from './scim-normalize';
 import { listAll, type PagerResult, type PagingMode } from './scim-pager';
+import { inSlices } from '../../util/slices';
 
 export interface ScimConnectorDeps {
   secrets: SecretStore;
   createHttpClient: HttpClientFactory;
   readFile?: ReadTextFile;
 }
+
+/** Groups per page when the list carries member lists (a few thousand members at most, typically). */
+const GROUP_PAGE_WITH_MEMBERS = 100;
+/** Resources per store transaction: short enough that the event loop never waits long. */
+const USER_SLICE = 250;
+const GROUP_SLICE = 25;
 
 /** Builds the Authorization header for a SCIM app from its secret references. */
 async function scimAuthHeader(config: ScimAppConfig, secrets: SecretStore): Promise<string> {
@@ -123,7 +131,7 @@ async function pollWith(http: HttpClient, config: ScimAppConfig, ctx: PollContex
   warnings.push(...caps.problems);
   const mode = pagingMode(caps);
   const count = pageSize(config, caps);
-  const hints = { noActiveAttribute: caps.userHasActive === false };
+  const hints = { noActiveAttribute: caps.userHasActive === false, mappedPaths: config.attributes.map((m) => parseScimPath(m.app)) };
 
   const members = createMemberReader(http, ctx, warnings, config.limits.concurrency);
   const users = await listAll({
@@ -134,13 +142,17 @@ async function pollWith(http: HttpClient, config: ScimAppConfig, ctx: PollContex
     maxPages: config.limits.maxPages,
     mode,
     signal,
-    onPage: (resources, p) => {
+    onPage: async (resources, p) => {
       // User.groups (read-only) is a cross-check for servers whose Group resources hide members.
       for (const r of resources) {
         const groups = getCI(r, 'groups');
         if (Array.isArray(groups)) members.noteUserGroups(groups.map((g) => stringOrNull(getCI(g, 'value'))).filter((g) => g !== null));
       }
-      ctx.sink.users(resources.map((r) => normalizeScimUser(r, hints)));
+      await inSlices(
+        resources.map((r) => normalizeScimUser(r, hints)),
+        USER_SLICE,
+        (slice) => ctx.sink.users(slice),
+      );
       ctx.progress({ phase: 'users', pages: p.pages, resources: p.resources, ...(p.total === null ? {} : { total: p.total }) });
     },
   });
@@ -151,16 +163,22 @@ async function pollWith(http: HttpClient, config: ScimAppConfig, ctx: PollContex
       http,
       endpoint: 'Groups',
       noun: 'groups',
-      pageSize: count,
+      // With members inline a page of groups can be huge: keep pages small enough to parse and
+      // write without stalling the app.
+      pageSize: params.excludedAttributes ? count : Math.min(count, GROUP_PAGE_WITH_MEMBERS),
       maxPages: config.limits.maxPages,
       mode,
       signal,
       params,
-      onPage: (resources, p) => {
-        const parsed = resources.map((r) => normalizeScimGroup(r));
-        ctx.sink.groups(parsed.map((p) => p.group));
-        groupCount += parsed.length;
-        for (const p of parsed) members.listed(p.group.id, perGroup ? undefined : p.members);
+      onPage: async (resources, p) => {
+        const batch = resources.map((r) => {
+          const { group, members: listedMembers } = normalizeScimGroup(r);
+          const attached = members.listed(group.id, perGroup ? undefined : listedMembers);
+          return attached ? { ...group, members: attached } : group;
+        });
+        // Members that came with the page are written with their groups.
+        await inSlices(batch, GROUP_SLICE, (slice) => ctx.sink.groups(slice));
+        groupCount += batch.length;
         ctx.progress({ phase: 'groups', pages: p.pages, resources: p.resources, ...(p.total === null ? {} : { total: p.total }) });
       },
     });

@@ -73,11 +73,27 @@ export function createMemberReader(http: HttpClient, ctx: PollContext, warnings:
       for (const gid of groupIds) claimed.set(gid, (claimed.get(gid) ?? 0) + 1);
     },
 
-    /** A group from a list response: use its members if they look complete, else fetch it later. */
-    listed(groupId: string, members: unknown): void {
+    /**
+     * A group from a list response. Returns its members when they can be written with the group
+     * right away (a non-empty list that looks complete); empty lists wait until it is known whether
+     * this server shows members at all, and missing or suspicious lists are read by id later.
+     */
+    listed(groupId: string, members: unknown): MemberRef[] | undefined {
       groups++;
-      if (Array.isArray(members) && !looksTruncated(members.length)) deliver(groupId, parse(members));
-      else toFetch.push(groupId);
+      if (!Array.isArray(members) || looksTruncated(members.length)) {
+        toFetch.push(groupId);
+        return undefined;
+      }
+      const list = parse(members);
+      if (list.length === 0) {
+        deliver(groupId, list);
+        return undefined;
+      }
+      if (!anyMembers) {
+        anyMembers = true;
+        for (const gid of emptyPending.splice(0)) ctx.sink.members(gid, []);
+      }
+      return list;
     },
 
     /** GETs the groups whose members the list did not give, then settles the "nothing anywhere" case. */

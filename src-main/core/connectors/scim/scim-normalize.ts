@@ -1,11 +1,18 @@
 import { DriftlineError } from '../../errors';
 import type { GroupRecord, MemberRef, UserRecord } from '../../model';
+import { scimValueText } from '../../scim/scim-path';
 import { getCI, isObject, omitCI, parseActive, stringOrNull, type JsonObject } from '../../scim/attribute-access';
+import { readScimPath, type ScimPath } from '../../scim/scim-path';
 
-/** How a SCIM server expresses account status, learned from /Schemas. */
+/** How to read a SCIM server's users: what /Schemas said, and what analysis will compare. */
 export interface UserSchemaHints {
   /** The server's User schema has no `active` attribute: every listed account has access. */
   noActiveAttribute?: boolean;
+  /**
+   * The app's mapped attribute paths: their values are extracted once, at ingest, so analysis
+   * compares attributes without re-reading every raw resource.
+   */
+  mappedPaths?: readonly ScimPath[];
 }
 
 function resourceId(resource: unknown, what: string): string {
@@ -49,7 +56,7 @@ export function normalizeScimUser(resource: unknown, hints: UserSchemaHints = {}
     givenName: stringOrNull(getCI(name, 'givenName')),
     familyName: stringOrNull(getCI(name, 'familyName')),
     displayName: stringOrNull(getCI(resource, 'displayName')),
-    attributes: {},
+    attributes: Object.fromEntries((hints.mappedPaths ?? []).map((p) => [p.text, scimValueText(readScimPath(resource, p))])),
     raw: omitCI(resource, ['groups']),
   };
 }

@@ -16,8 +16,8 @@ export interface PagerOptions {
   mode: PagingMode;
   signal: AbortSignal;
   params?: Record<string, string>;
-  /** Receives each page's new resources (already de-duplicated by id), before the next request. */
-  onPage(resources: unknown[], progress: { pages: number; resources: number; total: number | null }): void;
+  /** Receives each page's new resources (already de-duplicated by id); the next request waits for it. */
+  onPage(resources: unknown[], progress: { pages: number; resources: number; total: number | null }): void | Promise<void>;
 }
 
 export interface PagerResult {
@@ -87,7 +87,7 @@ export async function listAll(opts: PagerOptions): Promise<PagerResult> {
   };
 
   /** Hands the page's unseen resources to the caller; false when the page held nothing new. */
-  const take = (page: ListPage): boolean => {
+  const take = async (page: ListPage): Promise<boolean> => {
     const fresh: unknown[] = [];
     for (const r of page.resources) {
       const id = stringOrNull(getCI(r, 'id'));
@@ -102,7 +102,7 @@ export async function listAll(opts: PagerOptions): Promise<PagerResult> {
     if (page.resources.length > 0) {
       result.pageSizeSeen = Math.max(result.pageSizeSeen ?? 0, page.resources.length);
     }
-    if (fresh.length > 0) opts.onPage(fresh, { pages: result.pages, resources: result.resources, total: result.total });
+    if (fresh.length > 0) await opts.onPage(fresh, { pages: result.pages, resources: result.resources, total: result.total });
     return fresh.length > 0;
   };
 
@@ -111,7 +111,7 @@ export async function listAll(opts: PagerOptions): Promise<PagerResult> {
     const cursors = new Set<string>();
     let page = first ?? (await fetchPage({ count: String(opts.pageSize), cursor: '' }));
     for (;;) {
-      take(page);
+      await take(page);
       const next = page.nextCursor;
       if (next === null) return;
       if (cursors.has(next)) throw broken(`The server handed out the same ${opts.noun} cursor twice, so the listing would never end.`);
@@ -159,7 +159,7 @@ export async function listAll(opts: PagerOptions): Promise<PagerResult> {
       }
       return result;
     }
-    if (!take(page)) {
+    if (!(await take(page))) {
       throw broken(
         `The server returned the same ${opts.noun} again for startIndex=${startIndex}: it ignores startIndex, so the listing cannot be completed (${seen.size} ${opts.noun} read).`,
       );

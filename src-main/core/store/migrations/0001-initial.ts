@@ -41,17 +41,17 @@ CREATE TABLE resources (
   UNIQUE (connection_id, kind, remote_id)
 ) STRICT;
 
--- Raw resource JSON as received, deduplicated by content hash per connection, so history is cheap.
--- first_run lets a failed run drop exactly the bodies it introduced.
-CREATE TABLE raw_objects (
+-- Raw resource JSON as received, stored once per version: the new and changed resources of one page
+-- are concatenated and deflated together (similar documents compress about 8:1 that way), and each
+-- version row points at its bytes. Unchanged resources write nothing, so history stays cheap.
+-- first_run lets a failed run drop exactly the chunks it wrote.
+CREATE TABLE raw_chunks (
   id INTEGER PRIMARY KEY,
   connection_id INTEGER NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
   first_run INTEGER NOT NULL,
-  sha256 BLOB NOT NULL,
-  body TEXT NOT NULL,
-  UNIQUE (connection_id, sha256)
+  body BLOB NOT NULL
 ) STRICT;
-CREATE INDEX raw_objects_by_run ON raw_objects (first_run);
+CREATE INDEX raw_chunks_by_run ON raw_chunks (first_run);
 
 -- The high-volume tables below carry no foreign keys on purpose: SQLite checks a parent delete by
 -- scanning the child table, which turns rollback of a 100k-user run quadratic. The snapshot
@@ -66,7 +66,11 @@ CREATE TABLE user_versions (
   connection_id INTEGER NOT NULL,
   from_run INTEGER NOT NULL,
   to_run INTEGER,
-  raw_id INTEGER NOT NULL,
+  raw_chunk INTEGER NOT NULL,
+  raw_offset INTEGER NOT NULL,
+  raw_length INTEGER NOT NULL,
+  -- First 16 bytes of the SHA-256 of the raw JSON: tells an unchanged resource from a changed one.
+  content_hash BLOB NOT NULL,
   user_name TEXT,
   user_name_lc TEXT,
   external_id TEXT,
@@ -79,7 +83,6 @@ CREATE TABLE user_versions (
   display_name TEXT,
   attributes_json TEXT
 ) STRICT;
-CREATE UNIQUE INDEX user_versions_open ON user_versions (resource_id) WHERE to_run IS NULL;
 CREATE INDEX user_versions_by_resource ON user_versions (resource_id, from_run);
 CREATE INDEX user_versions_by_run ON user_versions (connection_id, from_run);
 CREATE INDEX user_versions_closed ON user_versions (to_run) WHERE to_run IS NOT NULL;
@@ -94,12 +97,14 @@ CREATE TABLE group_versions (
   connection_id INTEGER NOT NULL,
   from_run INTEGER NOT NULL,
   to_run INTEGER,
-  raw_id INTEGER NOT NULL,
+  raw_chunk INTEGER NOT NULL,
+  raw_offset INTEGER NOT NULL,
+  raw_length INTEGER NOT NULL,
+  content_hash BLOB NOT NULL,
   display_name TEXT,
   display_name_lc TEXT,
   external_id TEXT
 ) STRICT;
-CREATE UNIQUE INDEX group_versions_open ON group_versions (resource_id) WHERE to_run IS NULL;
 CREATE INDEX group_versions_by_resource ON group_versions (resource_id, from_run);
 CREATE INDEX group_versions_by_run ON group_versions (connection_id, from_run);
 CREATE INDEX group_versions_closed ON group_versions (to_run) WHERE to_run IS NOT NULL;
@@ -140,6 +145,8 @@ CREATE TABLE findings (
   idp_remote_id TEXT,
   match_rule TEXT,
   details_json TEXT,
+  -- Hash of everything above that analysis derives: unchanged findings are only touched, not rewritten.
+  content_hash BLOB,
   first_seen_at TEXT NOT NULL,
   last_seen_at TEXT NOT NULL,
   resolved_at TEXT,

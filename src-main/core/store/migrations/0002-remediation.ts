@@ -41,6 +41,7 @@ CREATE TABLE actions (
 CREATE INDEX actions_by_state ON actions (state);
 CREATE INDEX actions_by_finding ON actions (finding_key);
 CREATE INDEX actions_by_batch ON actions (batch_id);
+CREATE INDEX actions_by_undo ON actions (undo_of);
 
 -- Append-only, hash-chained record of every action and decision:
 -- hash = SHA-256(prev_hash || canonical JSON of the entry).

@@ -60,6 +60,11 @@ export interface ScimDraft {
   groupMembers: 'auto' | 'perGroup';
   limits: LimitsDraft;
   caFile: string;
+  /**
+   * The write settings (allowDelete, PATCH form, If-Match, bulk threshold…), which this form does
+   * not edit: carried through as stored, so saving the form never resets them to the defaults.
+   */
+  writes: Record<string, unknown> | null;
 }
 
 export interface OktaDraft {
@@ -113,6 +118,7 @@ export function emptyDraft(type: ConnectionType, name = ''): ConnectionDraft {
         groupMembers: 'auto',
         limits: NO_LIMITS,
         caFile: '',
+        writes: null,
       };
     case 'okta':
       return { type, name, orgUrl: '', secret: NEW_SECRET, limits: NO_LIMITS, caFile: '' };
@@ -196,6 +202,7 @@ export function draftFromConnection(connection: ConnectionDto): ConnectionDraft 
         groupMembers: c.groupMembers === 'perGroup' ? 'perGroup' : 'auto',
         limits: limitsOf(c.limits),
         caFile: str(rec(c.tls).caFile),
+        writes: c.writes === undefined ? null : rec(c.writes),
       };
     }
     case 'okta':
@@ -255,6 +262,7 @@ export function toSaveRequest(draft: ConnectionDraft, existing: ConnectionDto | 
         groupMembers: draft.groupMembers,
         limits: limitsConfig(draft.limits),
         ...(draft.caFile.trim() ? { tls: { caFile: draft.caFile.trim() } } : {}),
+        ...(draft.writes ? { writes: draft.writes } : {}),
       };
       if (!draft.baseUrl.trim()) errors.baseUrl = 'Enter the SCIM base URL.';
       if (draft.authType === 'basic' && !draft.username.trim()) errors['auth.username'] = 'Enter the user name.';

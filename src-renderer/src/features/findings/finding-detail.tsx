@@ -7,6 +7,9 @@ import { IconNotEqual } from '../../components/icons';
 import { Timestamp } from '../../components/timestamp';
 import { capitalize } from '../../lib/labels';
 import { useAppStore } from '../../store/store-context';
+import { ActionHistoryList } from '../actions/action-history';
+import { FixSection } from '../actions/fix-section';
+import { ExceptionSection } from '../exceptions/exception-section';
 import { SideBySide } from './side-by-side';
 
 function Fact({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
@@ -36,7 +39,7 @@ function DetailBody({ detail, idpName }: { detail: FindingDetailDto; idpName: st
   const f = detail.finding;
   const hasDetails = Object.keys(detail.details).length > 0;
   return (
-    <Stack gap="lg" data-testid="finding-detail" data-key={f.key}>
+    <Stack gap="lg" data-testid="finding-detail" data-key={f.key} data-status={f.status}>
       <Stack gap="xs">
         <Group gap="xs">
           <SeverityBadge severity={f.severity} />
@@ -56,6 +59,9 @@ function DetailBody({ detail, idpName }: { detail: FindingDetailDto; idpName: st
           {f.message}
         </Text>
       </Stack>
+
+      {/* Keyed by finding: a choice made for one finding never carries over to the next. */}
+      <FixSection key={f.key} detail={detail} />
 
       <SimpleGrid cols={{ base: 2, sm: 3 }} spacing="sm" verticalSpacing="sm">
         <Fact label="App">{f.app}</Fact>
@@ -107,6 +113,9 @@ function DetailBody({ detail, idpName }: { detail: FindingDetailDto; idpName: st
         </Group>
         {hasDetails && <RawJson summary="Analysis details" value={detail.details} testId="detail-analysis" />}
       </Stack>
+
+      <ExceptionSection key={f.key} detail={detail} />
+      <ActionHistoryList findingKey={f.key} />
 
       <Stack gap="xs">
         <Title order={4}>History</Title>

@@ -64,6 +64,8 @@ export const FindingsGridRow = memo(function FindingsGridRow({ finding: f, index
       data-type={f.type}
       data-severity={f.severity}
       data-status={f.status}
+      data-user={f.userName ?? undefined}
+      data-attribute={f.attribute ?? undefined}
       style={{ transform: `translateY(${top}px)` }}
       onClick={() => onOpen(f.key, index)}
     >

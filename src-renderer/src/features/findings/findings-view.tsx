@@ -1,12 +1,15 @@
 import { Button, Center, Group, Loader, Paper, Stack, Text } from '@mantine/core';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { ErrorAlert } from '../../components/error-alert';
-import { IconSync } from '../../components/icons';
+import { IconSync, IconWrench } from '../../components/icons';
+import { notifyError } from '../../components/notify';
 import { PageHeader } from '../../components/page-header';
 import { formatCount, plural } from '../../lib/format';
 import { routeHref } from '../../router/hash-route';
 import { DEFAULT_FILTERS } from '../../store/findings.slice';
 import { useAppStore } from '../../store/store-context';
+import { ActionPreviewDialog } from '../actions/action-preview-dialog';
+import { BulkFixDialog } from '../actions/bulk-fix-dialog';
 import { ExportButtons } from './export-buttons';
 import { FindingDetailDrawer } from './finding-detail';
 import { FindingsGrid } from './findings-grid';
@@ -21,6 +24,8 @@ export function FindingsView() {
   const loadFindings = useAppStore((s) => s.loadFindings);
   const showFindings = useAppStore((s) => s.showFindings);
   const setSelection = useAppStore((s) => s.setSelection);
+  const planBulkFix = useAppStore((s) => s.planBulkFix);
+  const [planning, setPlanning] = useState(false);
   const table = useFindingsTable();
 
   useEffect(() => {
@@ -29,6 +34,17 @@ export function FindingsView() {
 
   const rows = table.getRowModel().rows;
   const selectedInView = table.getFilteredSelectedRowModel().rows;
+
+  const onFixSelected = async (): Promise<void> => {
+    setPlanning(true);
+    try {
+      await planBulkFix(selectedInView.map((r) => r.id));
+    } catch (err) {
+      notifyError('Could not plan the bulk fix', err);
+    } finally {
+      setPlanning(false);
+    }
+  };
 
   return (
     <Stack gap="sm" h="100%" className="dl-findings">
@@ -49,6 +65,9 @@ export function FindingsView() {
               {plural(selectedInView.length, 'finding')} selected
             </Text>
             <Group gap="xs">
+              <Button size="sm" leftSection={<IconWrench size={16} />} loading={planning} onClick={() => void onFixSelected()} data-testid="bulk-fix">
+                Fix selected ({formatCount(selectedInView.length)})
+              </Button>
               <ExportButtons verb="Export selected" keys={() => selectedInView.map((r) => r.id)} testIdPrefix="export-selected" empty={false} />
               <Button size="sm" variant="subtle" onClick={() => setSelection({})}>
                 Clear selection
@@ -93,6 +112,8 @@ export function FindingsView() {
         ↑/↓ move · Enter opens · Space selects · Shift+↑/↓ extends · Ctrl/⌘+A selects all · shift-click a header to sort by several columns
       </Text>
       <FindingDetailDrawer />
+      <ActionPreviewDialog />
+      <BulkFixDialog />
     </Stack>
   );
 }

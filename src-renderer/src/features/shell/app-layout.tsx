@@ -1,6 +1,7 @@
 import { AppShell } from '@mantine/core';
 import { useHashRoute } from '../../router/use-hash-route';
 import { useAppStore } from '../../store/store-context';
+import { AuditView } from '../audit/audit-view';
 import { ConnectionsView } from '../connections/connections-view';
 import { DashboardView } from '../dashboard/dashboard-view';
 import { FindingsView } from '../findings/findings-view';
@@ -24,6 +25,8 @@ function CurrentView() {
       return <ConnectionsView />;
     case 'sync':
       return <SyncView />;
+    case 'audit':
+      return <AuditView />;
   }
 }
 

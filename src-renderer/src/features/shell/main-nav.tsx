@@ -1,6 +1,6 @@
 import { Badge, Loader, NavLink, Stack, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
-import { IconDashboard, IconFindings, IconPlug, IconSync } from '../../components/icons';
+import { IconDashboard, IconFindings, IconPlug, IconShield, IconSync } from '../../components/icons';
 import { routeHref } from '../../router/hash-route';
 import type { View } from '../../store/route.slice';
 import { useAppStore } from '../../store/store-context';
@@ -43,6 +43,7 @@ export function MainNav() {
       />
       <Item view="connections" label="Connections" icon={<IconPlug />} />
       <Item view="sync" label="Sync & runs" icon={<IconSync />} right={syncing ? <Loader size={14} aria-label="Sync running" /> : undefined} />
+      <Item view="audit" label="Audit log" icon={<IconShield />} />
       <Text size="xs" c="dimmed" mt="md" px="sm">
         IdP vs SCIM apps: drift, orphaned accounts, stale memberships.
       </Text>

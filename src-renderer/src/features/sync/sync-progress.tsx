@@ -30,7 +30,13 @@ export function SyncProgress({ card, now }: { card: SyncCard; now: number }) {
   const color = card.state === 'failed' ? 'red' : card.state === 'cancelled' ? 'gray' : card.state === 'complete' ? 'green' : 'blue';
 
   return (
-    <Stack gap="xs" data-testid={`sync-progress-${card.connection}`} data-state={card.state} data-phase={p?.phase ?? 'starting'}>
+    <Stack
+      gap="xs"
+      data-testid={`sync-progress-${card.connection}`}
+      data-state={card.state}
+      data-phase={p?.phase ?? 'starting'}
+      data-run-id={card.runId ?? undefined}
+    >
       <div className="dl-phases" aria-label="Phases">
         {PHASES.map((phase, i) => {
           const done = card.state === 'complete' || i < phaseIndex;
