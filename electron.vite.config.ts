@@ -11,6 +11,8 @@ export default defineConfig({
       rollupOptions: {
         input: {
           cli: resolve(__dirname, 'src-main/hosts/cli/main.ts'),
+          // Loaded with new Worker(): sync writes run in their own thread.
+          'snapshot-worker': resolve(__dirname, 'src-main/core/store/snapshot-worker.ts'),
           bench: resolve(__dirname, 'test/bench/bench.ts'),
           // package.json "main": out/main/index.js
           index: resolve(__dirname, 'src-main/hosts/electron/main.ts'),

@@ -53,12 +53,15 @@ export interface Coverage {
   notes: string[];
 }
 
-/** Receives a run's data page by page; each call is written to the store before it returns. */
+/**
+ * Receives a run's data page by page. Calls are applied in order; each promise settles once the
+ * store has taken the page (awaiting it is the connector's back-pressure).
+ */
 export interface SnapshotSink {
-  users(batch: readonly UserRecord[]): void;
-  groups(batch: readonly GroupRecord[]): void;
+  users(batch: readonly UserRecord[]): Promise<void>;
+  groups(batch: readonly GroupRecord[]): Promise<void>;
   /** The complete member list of one group, or `null` when it could not be read. */
-  members(groupId: string, members: readonly MemberRef[] | null): void;
+  members(groupId: string, members: readonly MemberRef[] | null): Promise<void>;
 }
 
 export type SyncPhase = 'discovery' | 'users' | 'groups' | 'members' | 'commit';

@@ -2,10 +2,12 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { idpSchema, scimAppSchema, type ConnectionConfig, type DriftlineConfig, type ScimAppConfig } from './config/schema';
 import { createConnector, type ConnectorEnv } from './connectors/create-connector';
-import { analyzeApp, type AnalysisOutcome } from './findings/analyze-app';
+import type { AnalysisOutcome } from './findings/analyze-app';
 import type { Logger } from './ports';
 import { listConnections, upsertConnection } from './store/connections.repo';
-import { openBulkConnection, openDatabase, type Db, type OpenOptions } from './store/database';
+import { openDatabase, type Db, type OpenOptions } from './store/database';
+import { defaultSnapshotStore } from './store/default-snapshot-store';
+import type { SnapshotStore } from './store/snapshot-store';
 import { recoverInterruptedRuns } from './store/runs.repo';
 import { syncConnection, type SyncOutcome, type SyncProgress } from './sync/sync-connection';
 
@@ -76,6 +78,8 @@ export interface SyncAllOptions extends ConnectorEnv {
   onFinished?: (outcome: SyncOutcome) => void;
   /** The host's better-sqlite3 binding, for the sync's bulk connection. */
   database?: Pick<OpenOptions, 'nativeBinding'>;
+  /** Where the pages go (default: a worker thread when running from the build, else this thread). */
+  openStore?: (file: string, options: Pick<OpenOptions, 'nativeBinding'>) => SnapshotStore;
   /** Limit to these connection names (default: the IdP and every app). */
   only?: readonly string[];
 }
@@ -90,13 +94,12 @@ export async function syncWorkspace(
 ): Promise<{ syncs: SyncOutcome[]; analyses: AnalysisOutcome[] }> {
   const wanted = options.only ? new Set(options.only.map((n) => n.toLowerCase())) : null;
   const targets = [...(ws.idp ? [ws.idp] : []), ...ws.apps].filter((c) => !wanted || wanted.has(c.name.toLowerCase()));
-  const bulk = openBulkConnection(ws.db.name, options.database ?? {});
-  let syncs: SyncOutcome[];
+  const store = (options.openStore ?? defaultSnapshotStore)(ws.db.name, options.database ?? {});
   try {
-    syncs = await Promise.all(
-    targets.map((c) =>
+    const syncs = await Promise.all(
+      targets.map((c) =>
       syncConnection({
-        db: bulk,
+        store,
         connectionId: c.id,
         name: c.name,
         connector: (createHttpClient) => createConnector(c.config, { ...options, createHttpClient }),
@@ -108,16 +111,19 @@ export async function syncWorkspace(
         options.onFinished?.(outcome);
         return outcome;
       }),
-    ),
+      ),
     );
+    const idp = ws.idp;
+    if (!idp) return { syncs, analyses: [] };
+    const idpChanged = syncs.some((s) => s.connection === idp.name && s.state === 'complete');
+    const analyses: AnalysisOutcome[] = [];
+    // Analysis runs where the pages were written (the worker thread, from the build): seconds of
+    // CPU for a large tenant that the app's event loop never sees.
+    for (const a of ws.apps.filter((app) => idpChanged || syncs.some((s) => s.connection === app.name && s.state === 'complete'))) {
+      analyses.push(await store.analyze({ connectionId: a.id, name: a.name, config: a.config }, { connectionId: idp.id, name: idp.name }));
+    }
+    return { syncs, analyses };
   } finally {
-    bulk.close();
+    await store.close();
   }
-  const idp = ws.idp;
-  if (!idp) return { syncs, analyses: [] };
-  const idpChanged = syncs.some((s) => s.connection === idp.name && s.state === 'complete');
-  const analyses = ws.apps
-    .filter((a) => idpChanged || syncs.some((s) => s.connection === a.name && s.state === 'complete'))
-    .map((a) => analyzeApp(ws.db, { connectionId: a.id, name: a.name, config: a.config }, { connectionId: idp.id, name: idp.name }));
-  return { syncs, analyses };
 }

@@ -1,7 +1,8 @@
-// `bench.js --analyze`: one analyzeApp on the bench's database, timed, in its own process. The parent
+// `bench.js --analyze`: one analysis on the bench's database, timed, in its own process (run the way
+// the product runs it: in the snapshot store's worker thread). The parent
 // kills it at a deadline, which is the only way to stop a synchronous SQLite query that a bad plan
 // has made quadratic; in-process, such a query would hang the bench for hours.
-import { analyzeApp } from '../../src-main/core/findings/analyze-app';
+import { defaultSnapshotStore } from '../../src-main/core/store/default-snapshot-store';
 import { openDatabase } from '../../src-main/core/store/database';
 import { isParentMessage, type AnalyzeRequest, type ChildMessage } from './ipc';
 import type { AnalysisFigures } from './results';
@@ -10,8 +11,10 @@ function send(message: ChildMessage): void {
   process.send?.(message);
 }
 
-function analyze(req: AnalyzeRequest): AnalysisFigures {
+async function analyze(req: AnalyzeRequest): Promise<AnalysisFigures> {
   const db = openDatabase(req.dbFile);
+  // The product's path: the snapshot store's worker thread, as syncWorkspace runs it.
+  const store = defaultSnapshotStore(req.dbFile);
   try {
     let sqliteStatsMs: number | null = null;
     if (req.sqliteStats) {
@@ -21,7 +24,7 @@ function analyze(req: AnalyzeRequest): AnalysisFigures {
     }
     globalThis.gc?.();
     const started = performance.now();
-    const outcome = analyzeApp(db, req.app, req.idp);
+    const outcome = await store.analyze(req.app, req.idp);
     const ms = performance.now() - started;
     const rssMiB = process.resourceUsage().maxRSS / 1024;
     if (!outcome.analyzed) {
@@ -40,6 +43,7 @@ function analyze(req: AnalyzeRequest): AnalysisFigures {
       notes: outcome.notes,
     };
   } finally {
+    await store.close();
     db.close();
   }
 }
@@ -48,11 +52,9 @@ export function runAnalysisChild(): void {
   process.on('disconnect', () => process.exit(0));
   process.once('message', (m: unknown) => {
     if (!isParentMessage(m) || m.type !== 'analyze') return;
-    try {
-      send({ type: 'analyzed', figures: analyze(m) });
-    } catch (err) {
-      send({ type: 'failed', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
-    }
-    process.disconnect();
+    analyze(m)
+      .then((figures) => send({ type: 'analyzed', figures }))
+      .catch((err: unknown) => send({ type: 'failed', message: err instanceof Error ? (err.stack ?? err.message) : String(err) }))
+      .finally(() => process.disconnect());
   });
 }

@@ -50,10 +50,10 @@ export async function measureFloor(options: FloorOptions): Promise<FloorResult> 
   };
 
   /** Index paging as the pager does it: until a page comes back empty, one page at a time. */
-  const list = async (endpoint: string, onResource: (r: Record<string, unknown>) => void): Promise<number> => {
+  const list = async (endpoint: string, pageSize: number, onResource: (r: Record<string, unknown>) => void): Promise<number> => {
     let pages = 0;
     for (let startIndex = 1; options.maxPages === undefined || pages < options.maxPages; ) {
-      const params = new URLSearchParams({ startIndex: String(startIndex), count: String(options.pageSize) });
+      const params = new URLSearchParams({ startIndex: String(startIndex), count: String(pageSize) });
       const page = await get(`${endpoint}?${params.toString()}`);
       pages++;
       const resources = resourcesOf(page);
@@ -70,9 +70,10 @@ export async function measureFloor(options: FloorOptions): Promise<FloorResult> 
     await get(doc);
     result.pages.discovery++;
   }
-  result.pages.users = await list('Users', () => undefined);
+  result.pages.users = await list('Users', options.pageSize, () => undefined);
   const byId: string[] = [];
-  result.pages.groups = await list('Groups', (g) => {
+  // The connector lists groups with members inline 100 at a time (GROUP_PAGE_WITH_MEMBERS).
+  result.pages.groups = await list('Groups', Math.min(options.pageSize, 100), (g) => {
     const members = g.members;
     if (!Array.isArray(members) || looksTruncated(members.length)) byId.push(String(g.id));
   });

@@ -10,6 +10,7 @@ import { createConnector, type ConnectorEnv } from '../../src-main/core/connecto
 import { createHttpClient } from '../../src-main/core/http/client';
 import { silentLogger } from '../../src-main/core/ports';
 import { envSecretStore } from '../../src-main/core/secrets/resolve';
+import { defaultSnapshotStore } from '../../src-main/core/store/default-snapshot-store';
 import { syncConnection } from '../../src-main/core/sync/sync-connection';
 import { DATABASE_FILE, openWorkspace, type Workspace, type WorkspaceConnection } from '../../src-main/core/workspace';
 import { benchConfig, LIMITS, TOKEN_ENV } from './config';
@@ -66,9 +67,11 @@ async function timedSync(ws: Workspace, connection: WorkspaceConnection, env: Co
   const started = performance.now();
   const cpu = process.cpuUsage();
   const written = diskWriteBytes();
-  // What syncWorkspace does for one connection, with the probe around the HTTP factory and the connector.
+  // What syncWorkspace does for one connection (writes in the worker thread, as in the product),
+  // with the probe around the HTTP factory and the connector.
+  const store = defaultSnapshotStore(ws.db.name);
   const outcome = await syncConnection({
-    db: ws.db,
+    store,
     connectionId: connection.id,
     name: connection.name,
     connector: (factory) => probe.connector(createConnector(connection.config, { ...env, createHttpClient: probe.factory(factory) })),
@@ -76,7 +79,7 @@ async function timedSync(ws: Workspace, connection: WorkspaceConnection, env: Co
     signal: new AbortController().signal,
     logger: silentLogger,
     onProgress: (p) => probe.onProgress(p),
-  });
+  }).finally(() => store.close());
   const ms = performance.now() - started;
   const used = process.cpuUsage(cpu);
   const writtenAfter = diskWriteBytes();

@@ -17,12 +17,19 @@ export function memorySink(): MemorySink {
     groupsSeen: [],
     membersByGroup: new Map(),
     progressSeen: [],
-    users: (batch) => void sink.usersSeen.push(...batch),
+    users: (batch) => {
+      sink.usersSeen.push(...batch);
+      return Promise.resolve();
+    },
     groups: (batch) => {
       sink.groupsSeen.push(...batch);
       for (const g of batch) if (g.members !== undefined) sink.membersByGroup.set(g.id, g.members === null ? null : [...g.members]);
+      return Promise.resolve();
     },
-    members: (groupId, members) => void sink.membersByGroup.set(groupId, members === null ? null : [...members]),
+    members: (groupId, members) => {
+      sink.membersByGroup.set(groupId, members === null ? null : [...members]);
+      return Promise.resolve();
+    },
   };
   return sink;
 }

@@ -323,6 +323,7 @@ describe('CSV connector', () => {
         sink.users = (batch) => {
           sink.usersSeen.push(...batch);
           abort.abort();
+          return Promise.resolve();
         };
       },
     }).catch((e: unknown) => e);

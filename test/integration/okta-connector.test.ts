@@ -116,7 +116,7 @@ describe('Okta connector against the simulator', () => {
     const addUsers = sink.users;
     sink.users = (batch) => {
       batchSizes.push(batch.length);
-      addUsers(batch);
+      return addUsers(batch);
     };
     const connector = createOktaConnector(config(sim.url), { secrets: secrets({ OKTA_TOKEN: TOKEN }), createHttpClient: clientFactory(clock) });
 
@@ -288,8 +288,8 @@ describe('Okta connector against the simulator', () => {
     const sim = await simulator(clock);
     const { ctx, sink, abort } = memoryContext();
     const addUsers = sink.users;
-    sink.users = (batch) => {
-      addUsers(batch);
+    sink.users = async (batch) => {
+      await addUsers(batch);
       abort.abort();
     };
     const connector = createOktaConnector(config(sim.url), { secrets: secrets({ OKTA_TOKEN: TOKEN }), createHttpClient: clientFactory(clock) });

@@ -32,8 +32,8 @@ export function attributeDifferences(
 ): AttributeDifference[] {
   const out: AttributeDifference[] = [];
   for (const m of mappings) {
-    const appValue = Object.hasOwn(appUser.attributes, m.app.text)
-      ? (appUser.attributes[m.app.text] ?? null)
+    const appValue = Object.hasOwn(appUser.attributes, m.app.key)
+      ? (appUser.attributes[m.app.key] ?? null)
       : scimValueText(readScimPath(appResource(), m.app));
     const idpValue = normalize(idpAttribute(idpUser, m.idp));
     const same = m.caseSensitive ? appValue === idpValue : appValue?.toLowerCase() === idpValue?.toLowerCase();

@@ -23,17 +23,24 @@ export function correlate(rules: readonly RuleCandidates[]): Correlation {
   const matches = new Map<number, { idpRes: number; rule: string }>();
   const ambiguous = new Map<number, { idpRes: number[]; rule: string }>();
   for (const rule of rules) {
-    const byApp = new Map<number, Set<number>>();
+    // Nearly every account has exactly one candidate: keep a number per account, and a list only
+    // for the few with more (a Set per account costs 100k allocations on a large tenant).
+    const first = new Map<number, number>();
+    const more = new Map<number, Set<number>>();
     for (const [appRes, idpRes] of rule.pairs) {
       if (matches.has(appRes) || ambiguous.has(appRes)) continue;
-      let set = byApp.get(appRes);
-      if (!set) byApp.set(appRes, (set = new Set()));
-      set.add(idpRes);
+      const seen = first.get(appRes);
+      if (seen === undefined) first.set(appRes, idpRes);
+      else if (seen !== idpRes) {
+        const set = more.get(appRes) ?? new Set([seen]);
+        set.add(idpRes);
+        more.set(appRes, set);
+      }
     }
-    for (const [appRes, set] of byApp) {
-      const ids = [...set];
-      if (ids.length === 1 && ids[0] !== undefined) matches.set(appRes, { idpRes: ids[0], rule: rule.label });
-      else ambiguous.set(appRes, { idpRes: ids.sort((a, b) => a - b), rule: rule.label });
+    for (const [appRes, idpRes] of first) {
+      const set = more.get(appRes);
+      if (set) ambiguous.set(appRes, { idpRes: [...set].sort((a, b) => a - b), rule: rule.label });
+      else matches.set(appRes, { idpRes, rule: rule.label });
     }
   }
   const byIdp = new Map<number, number[]>();

@@ -83,7 +83,7 @@ export function analyzeApp(db: Db, app: AnalyzeTarget & { config: ScimAppConfig 
   const mappings: CompiledMapping[] = app.config.attributes.map((m) => ({ app: parseScimPath(m.app), idp: m.idp, caseSensitive: m.caseSensitive }));
   // Mapped values are extracted at ingest; raw JSON is read only for a path added to the mapping
   // since the snapshot was taken.
-  const needsRaw = mappings.some((m) => appUsers.some((u) => !Object.hasOwn(u.attributes, m.app.text)));
+  const needsRaw = mappings.some((m) => appUsers.some((u) => !Object.hasOwn(u.attributes, m.app.key)));
   const rawLocations = needsRaw ? userRawLocations(db, appRef) : new Map<number, RawLocation>();
   const readRaw = createRawReader(db);
   const scope = scopeOf(db, app.config, idpRef, notes);

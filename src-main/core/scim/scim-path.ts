@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import SCIMMY from 'scimmy';
 import { getCI, isObject } from './attribute-access';
 
@@ -11,6 +12,11 @@ export interface ScimPath {
   simpleFilter: { attribute: string; value: string | number | boolean | null } | null;
   subAttribute: string | null;
   text: string;
+  /**
+   * A short stable name for the path, under which its value is stored at ingest (a URN-qualified
+   * path repeated in every one of 100k rows would cost megabytes).
+   */
+  key: string;
 }
 
 const CORE_USER_URN = 'urn:ietf:params:scim:schemas:core:2.0:user';
@@ -45,7 +51,7 @@ export function parseScimPath(text: string): ScimPath {
       throw new Error(`"${text}" has an invalid value filter: ${(err as Error).message}`, { cause: err });
     }
   }
-  return { urn, attribute: m[1], filter, simpleFilter, subAttribute: m[3] ?? null, text: trimmed };
+  return { urn, attribute: m[1], filter, simpleFilter, subAttribute: m[3] ?? null, text: trimmed, key: `@${hash('sha256', trimmed, 'base64url').slice(0, 8)}` };
 }
 
 /** Attribute names are case-insensitive: compare filters and values with lower-cased keys. */

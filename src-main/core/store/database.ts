@@ -23,6 +23,9 @@ export function openBulkConnection(file: string, options: Pick<OpenOptions, 'nat
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = NORMAL');
+  // A batch transaction touches many index pages; keep them in memory instead of spilling to the WAL.
+  db.pragma('cache_size = -131072');
+  db.pragma('temp_store = MEMORY');
   return db;
 }
 

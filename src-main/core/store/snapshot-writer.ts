@@ -1,4 +1,4 @@
-import type { Coverage, GroupRecord, MemberRef, SnapshotSink, UserRecord } from '../model';
+import type { Coverage, GroupRecord, MemberRef, UserRecord } from '../model';
 import type { Db } from './database';
 import { rawText, writeChunk } from './raw-chunks';
 
@@ -22,7 +22,11 @@ export interface SnapshotTotals {
   memberships: number;
 }
 
-export interface SnapshotWriter extends SnapshotSink {
+/** The synchronous writer behind a sink; stores wrap it (batched transactions, a worker thread). */
+export interface SnapshotWriter {
+  users(batch: readonly UserRecord[]): void;
+  groups(batch: readonly GroupRecord[]): void;
+  members(groupId: string, members: readonly MemberRef[] | null): void;
   /**
    * Writes what is still buffered, closes what the run did not see (only where coverage says the
    * listing was complete) and returns the totals. Must run inside the caller's commit transaction.

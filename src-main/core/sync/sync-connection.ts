@@ -4,9 +4,9 @@ import type { Connector, HttpClientFactory } from '../connectors/types';
 import { toErrorInfo } from '../errors';
 import type { Coverage } from '../model';
 import type { Logger } from '../ports';
-import type { Db } from '../store/database';
-import { beginRun, completeRun, failRun, type RunState } from '../store/runs.repo';
-import { createSnapshotWriter, type SnapshotChanges, type SnapshotTotals } from '../store/snapshot-writer';
+import type { RunState } from '../store/runs.repo';
+import type { SnapshotStore } from '../store/snapshot-store';
+import type { SnapshotChanges, SnapshotTotals } from '../store/snapshot-writer';
 
 /** Live state of one connection's sync, for progress displays: the API's DTO as is. */
 export type SyncProgress = SyncProgressDto;
@@ -24,7 +24,7 @@ export interface SyncOutcome {
 }
 
 export interface SyncRequest {
-  db: Db;
+  store: SnapshotStore;
   connectionId: number;
   name: string;
   /** Builds the connector with the HTTP factory the sync instruments (rate-limit waits → progress). */
@@ -44,7 +44,7 @@ export interface SyncRequest {
 export async function syncConnection(req: SyncRequest): Promise<SyncOutcome> {
   const now = req.now ?? Date.now;
   const started = now();
-  const runId = beginRun(req.db, req.connectionId);
+  const runId = await req.store.beginRun(req.connectionId);
   const progress: SyncProgress = {
     connection: req.name,
     runId,
@@ -76,10 +76,10 @@ export async function syncConnection(req: SyncRequest): Promise<SyncOutcome> {
     });
 
   try {
-    const writer = await createSnapshotWriter(req.db, runId, req.connectionId);
+    const sink = await req.store.sink(runId, req.connectionId);
     const result = await req.connector(factory).poll({
       signal: req.signal,
-      sink: writer,
+      sink,
       logger: req.logger,
       progress: (u) => {
         if (u.phase !== progress.phase) {
@@ -99,7 +99,7 @@ export async function syncConnection(req: SyncRequest): Promise<SyncOutcome> {
     progress.phase = 'commit';
     progress.message = 'Saving the snapshot';
     emit();
-    const out = completeRun(req.db, runId, writer, result);
+    const out = await req.store.completeRun(runId, result);
     return {
       connection: req.name,
       runId,
@@ -114,7 +114,7 @@ export async function syncConnection(req: SyncRequest): Promise<SyncOutcome> {
   } catch (err) {
     const cancelled = req.signal.aborted;
     const error = cancelled ? { code: 'cancelled' as const, message: 'The sync was cancelled; the previous snapshot is kept.' } : toErrorInfo(err);
-    failRun(req.db, runId, cancelled ? 'cancelled' : 'failed', error);
+    await req.store.failRun(runId, cancelled ? 'cancelled' : 'failed', error);
     req.logger.warn('sync failed', { connection: req.name, runId, code: error.code });
     return {
       connection: req.name,

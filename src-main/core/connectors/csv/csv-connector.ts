@@ -15,11 +15,11 @@ import { readHeader, REQUIRED_COLUMNS } from './csv-header';
 import { createProblemList } from './csv-problems';
 import { createDuplicateCheck, readPersonRow } from './csv-rows';
 
-/** Users per sink call: one short store transaction. */
-const PAGE_SIZE = 250;
+/** Users per sink call. */
+const PAGE_SIZE = 1000;
 const PROGRESS_EVERY = 1000;
 /** Groups per sink call: with their members, about as much writing as a page of users. */
-const GROUP_PAGE_SIZE = 25;
+const GROUP_PAGE_SIZE = 100;
 
 /** An export lists everyone, leavers included, with their groups: the run sees everything. */
 const FULL_COVERAGE: Coverage = { users: true, inactiveUsers: true, groups: true, memberships: 'all', notes: [] };
@@ -50,9 +50,13 @@ export function createCsvConnector(config: CsvIdpConfig, deps: { baseDir: string
           users: (batch) => {
             counts.users += batch.length;
             counts.inactive += batch.filter((u) => u.active === false).length;
+            return Promise.resolve();
           },
-          groups: (batch) => void (counts.groups += batch.length),
-          members: () => undefined,
+          groups: (batch) => {
+            counts.groups += batch.length;
+            return Promise.resolve();
+          },
+          members: () => Promise.resolve(),
         },
       });
       const columns = result.capabilities.columns;
@@ -77,6 +81,8 @@ function createPeopleImport(path: string, ctx: PollContext): { onRow(row: CsvRow
   let layout: CsvLayout | null = null;
   let rows = 0;
   let page: UserRecord[] = [];
+  const userWrites: Array<Promise<void>> = [];
+  let writeError: unknown = null;
   let unnamedColumnsHoldValues = false;
 
   const problemsError = (): DriftlineError => {
@@ -84,7 +90,14 @@ function createPeopleImport(path: string, ctx: PollContext): { onRow(row: CsvRow
     return new DriftlineError('csv_invalid', problems.format(headline));
   };
   const flushUsers = (): void => {
-    if (page.length > 0) ctx.sink.users(page);
+    // csv-parse hands rows over synchronously: the pages' writes are collected and awaited at the end.
+    if (page.length > 0) {
+      userWrites.push(
+        ctx.sink.users(page).catch((err: unknown) => {
+          writeError ??= err;
+        }),
+      );
+    }
     page = [];
   };
 
@@ -136,14 +149,14 @@ function createPeopleImport(path: string, ctx: PollContext): { onRow(row: CsvRow
         );
       }
       flushUsers();
+      await Promise.all(userWrites);
+      if (writeError !== null) throw writeError;
       ctx.progress({ phase: 'users', resources: rows });
 
       const records = groups.records();
       for (let start = 0; start < records.length; start += GROUP_PAGE_SIZE) {
         throwIfCancelled(ctx.signal);
-        ctx.sink.groups(records.slice(start, start + GROUP_PAGE_SIZE));
-        // Each batch carries its member lists; yield so a large export never stalls the app.
-        await new Promise((resolve) => setImmediate(resolve));
+        await ctx.sink.groups(records.slice(start, start + GROUP_PAGE_SIZE));
       }
       ctx.progress({ phase: 'groups', resources: records.length });
 

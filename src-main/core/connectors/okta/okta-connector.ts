@@ -144,7 +144,7 @@ async function readUsers(client: HttpClient, apiBase: URL, config: OktaIdpConfig
       for (const user of fresh) seen.add(user.id);
       pages++;
       resources += fresh.length;
-      if (fresh.length > 0) ctx.sink.users(fresh.map(normalizeOktaUser));
+      if (fresh.length > 0) await ctx.sink.users(fresh.map(normalizeOktaUser));
       ctx.progress({ phase: 'users', pages, resources });
     }
   }
@@ -172,7 +172,7 @@ async function readGroups(client: HttpClient, apiBase: URL, config: OktaIdpConfi
       groups.push({ id: group.id, name: group.displayName });
     }
     pages++;
-    if (fresh.length > 0) ctx.sink.groups(fresh);
+    if (fresh.length > 0) await ctx.sink.groups(fresh);
     ctx.progress({ phase: 'groups', pages, resources: groups.length });
   }
   return groups;
@@ -203,14 +203,14 @@ async function readMembers(
         unreadable++;
         state.warnings.push(`Could not read the members of group ${describeGroup(group)}: Okta answered ${response.status}${oktaErrorDetail(response.body)}.`);
         ctx.logger.warn('okta group members unreadable', { groupId: group.id, status: response.status });
-        ctx.sink.members(group.id, null);
+        await ctx.sink.members(group.id, null);
         ctx.progress({ phase: 'members', pages, resources: ++done, total: groups.length });
         return;
       }
       // A member seen twice across pages (membership changing mid-listing) is still one member.
       for (const member of parseOktaMembers(response.body, endpoint)) members.set(member.value, member);
     }
-    ctx.sink.members(group.id, [...members.values()]);
+    await ctx.sink.members(group.id, [...members.values()]);
     ctx.progress({ phase: 'members', pages, resources: ++done, total: groups.length });
   });
   return unreadable;

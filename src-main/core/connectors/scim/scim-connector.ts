@@ -11,7 +11,6 @@ import { discoverScim, type ScimCapabilities } from './scim-discovery';
 import { createMemberReader } from './scim-members';
 import { normalizeScimGroup, normalizeScimUser } from './scim-normalize';
 import { listAll, type PagerResult, type PagingMode } from './scim-pager';
-import { inSlices } from '../../util/slices';
 
 export interface ScimConnectorDeps {
   secrets: SecretStore;
@@ -19,11 +18,9 @@ export interface ScimConnectorDeps {
   readFile?: ReadTextFile;
 }
 
-/** Groups per page when the list carries member lists (a few thousand members at most, typically). */
+/** Groups per page when the list carries member lists: a page of huge groups is one long JSON.parse. */
 const GROUP_PAGE_WITH_MEMBERS = 100;
-/** Resources per store transaction: short enough that the event loop never waits long. */
-const USER_SLICE = 250;
-const GROUP_SLICE = 25;
+
 
 /** Builds the Authorization header for a SCIM app from its secret references. */
 async function scimAuthHeader(config: ScimAppConfig, secrets: SecretStore): Promise<string> {
@@ -148,11 +145,7 @@ async function pollWith(http: HttpClient, config: ScimAppConfig, ctx: PollContex
         const groups = getCI(r, 'groups');
         if (Array.isArray(groups)) members.noteUserGroups(groups.map((g) => stringOrNull(getCI(g, 'value'))).filter((g) => g !== null));
       }
-      await inSlices(
-        resources.map((r) => normalizeScimUser(r, hints)),
-        USER_SLICE,
-        (slice) => ctx.sink.users(slice),
-      );
+      await ctx.sink.users(resources.map((r) => normalizeScimUser(r, hints)));
       ctx.progress({ phase: 'users', pages: p.pages, resources: p.resources, ...(p.total === null ? {} : { total: p.total }) });
     },
   });
@@ -177,7 +170,7 @@ async function pollWith(http: HttpClient, config: ScimAppConfig, ctx: PollContex
           return attached ? { ...group, members: attached } : group;
         });
         // Members that came with the page are written with their groups.
-        await inSlices(batch, GROUP_SLICE, (slice) => ctx.sink.groups(slice));
+        await ctx.sink.groups(batch);
         groupCount += batch.length;
         ctx.progress({ phase: 'groups', pages: p.pages, resources: p.resources, ...(p.total === null ? {} : { total: p.total }) });
       },

@@ -39,6 +39,19 @@ export function createMemberReader(http: HttpClient, ctx: PollContext, warnings:
   let unread = 0;
   let anyMembers = false;
   let skippedEntries = 0;
+  // Member lists are handed over as they settle; finish() waits until the store has them all.
+  const writes: Array<Promise<void>> = [];
+  let writeError: unknown = null;
+  const write = (groupId: string, list: MemberRef[] | null): void =>
+    void writes.push(
+      ctx.sink.members(groupId, list).catch((err: unknown) => {
+        writeError ??= err;
+      }),
+    );
+  const settled = async (): Promise<void> => {
+    await Promise.all(writes);
+    if (writeError !== null) throw writeError;
+  };
 
   const deliver = (groupId: string, list: MemberRef[] | null): void => {
     if (list !== null && list.length === 0 && (claimed.get(groupId) ?? 0) > 0) {
@@ -47,7 +60,7 @@ export function createMemberReader(http: HttpClient, ctx: PollContext, warnings:
     }
     if (list === null) {
       unread++;
-      ctx.sink.members(groupId, null);
+      write(groupId, null);
       return;
     }
     if (list.length === 0 && !anyMembers) {
@@ -56,9 +69,9 @@ export function createMemberReader(http: HttpClient, ctx: PollContext, warnings:
     }
     if (!anyMembers) {
       anyMembers = true;
-      for (const gid of emptyPending.splice(0)) ctx.sink.members(gid, []);
+      for (const gid of emptyPending.splice(0)) write(gid, []);
     }
-    ctx.sink.members(groupId, list);
+    write(groupId, list);
   };
 
   const parse = (members: unknown): MemberRef[] => {
@@ -91,7 +104,7 @@ export function createMemberReader(http: HttpClient, ctx: PollContext, warnings:
       }
       if (!anyMembers) {
         anyMembers = true;
-        for (const gid of emptyPending.splice(0)) ctx.sink.members(gid, []);
+        for (const gid of emptyPending.splice(0)) write(gid, []);
       }
       return list;
     },
@@ -112,9 +125,11 @@ export function createMemberReader(http: HttpClient, ctx: PollContext, warnings:
         deliver(groupId, list);
         ctx.progress({ phase: 'members', resources: ++done, total: toFetch.length });
       });
+      await settled();
       if (skippedEntries > 0) warnings.push(`${skippedEntries} group member entries had no "value" and were ignored.`);
       if (!anyMembers && emptyPending.length > 0) {
-        for (const gid of emptyPending) ctx.sink.members(gid, null);
+        for (const gid of emptyPending) write(gid, null);
+        await settled();
         return {
           unread: unread + emptyPending.length,
           reason: `The app returned no members for any of its ${groups} groups. Driftline cannot tell empty groups from an app that hides members (as AWS IAM Identity Center does), so it draws no membership conclusions.`,

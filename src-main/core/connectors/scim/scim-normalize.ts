@@ -56,7 +56,7 @@ export function normalizeScimUser(resource: unknown, hints: UserSchemaHints = {}
     givenName: stringOrNull(getCI(name, 'givenName')),
     familyName: stringOrNull(getCI(name, 'familyName')),
     displayName: stringOrNull(getCI(resource, 'displayName')),
-    attributes: Object.fromEntries((hints.mappedPaths ?? []).map((p) => [p.text, scimValueText(readScimPath(resource, p))])),
+    attributes: Object.fromEntries((hints.mappedPaths ?? []).map((p) => [p.key, scimValueText(readScimPath(resource, p))])),
     raw: omitCI(resource, ['groups']),
   };
 }

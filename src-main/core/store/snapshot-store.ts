@@ -1,0 +1,111 @@
+import type { ErrorInfo } from '../../contract/errors';
+import type { ScimAppConfig } from '../config/schema';
+import { analyzeApp, type AnalysisOutcome, type AnalyzeTarget } from '../findings/analyze-app';
+import type { Coverage, SnapshotSink } from '../model';
+import { openBulkConnection, type Db, type OpenOptions } from './database';
+import { beginRun, completeRun, failRun } from './runs.repo';
+import { createSnapshotWriter, type SnapshotChanges, type SnapshotTotals, type SnapshotWriter } from './snapshot-writer';
+
+export interface RunResult {
+  coverage: Coverage;
+  capabilities: Record<string, unknown>;
+  warnings: string[];
+}
+
+/** Where sync runs write: run rows, page sinks, and the commit or roll-back of a run. */
+export interface SnapshotStore {
+  beginRun(connectionId: number): Promise<number>;
+  sink(runId: number, connectionId: number): Promise<SnapshotSink>;
+  completeRun(runId: number, result: RunResult): Promise<{ totals: SnapshotTotals; changes: SnapshotChanges }>;
+  failRun(runId: number, state: 'failed' | 'cancelled', error: ErrorInfo): Promise<void>;
+  /** Compares an app's latest complete snapshot with the IdP's and records the findings. */
+  analyze(app: AnalyzeTarget & { config: ScimAppConfig }, idp: AnalyzeTarget): Promise<AnalysisOutcome>;
+  close(): Promise<void>;
+}
+
+/** Rows written before the open batch transaction commits, and the longest it stays open. */
+const BATCH_ROWS = 20_000;
+const BATCH_MS = 1_000;
+
+/**
+ * Groups many page writes into one transaction on the bulk connection: committing every page
+ * rewrites the same index pages into the WAL again and again (gigabytes for a 100k-user first
+ * sync). Runs of several connections may share a batch; each run's visibility still comes from its
+ * own final commit, and a failed run is removed by its own transaction.
+ */
+function createBatcher(db: Db): { write<T>(rows: number, work: () => T): T; flush(): void } {
+  let rows = 0;
+  let timer: NodeJS.Timeout | null = null;
+  const flush = (): void => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    rows = 0;
+    if (db.inTransaction) db.exec('COMMIT');
+  };
+  return {
+    write(n, work) {
+      if (!db.inTransaction) {
+        db.exec('BEGIN');
+        timer = setTimeout(flush, BATCH_MS);
+        timer.unref();
+      }
+      const out = work();
+      rows += n;
+      if (rows >= BATCH_ROWS) flush();
+      return out;
+    },
+    flush,
+  };
+}
+
+/**
+ * The store in this thread: a bulk connection (synchronous=NORMAL, a large page cache) with
+ * batched transactions. The worker-backed store runs exactly this in a worker thread.
+ */
+export function createLocalSnapshotStore(file: string, options: Pick<OpenOptions, 'nativeBinding'> = {}): SnapshotStore {
+  const db = openBulkConnection(file, options);
+  const batch = createBatcher(db);
+  const writers = new Map<number, SnapshotWriter>();
+  const writerOf = (runId: number): SnapshotWriter => {
+    const w = writers.get(runId);
+    if (!w) throw new Error(`run ${runId} has no open sink`);
+    return w;
+  };
+  return {
+    beginRun: (connectionId) => {
+      batch.flush();
+      return Promise.resolve(beginRun(db, connectionId));
+    },
+    async sink(runId, connectionId) {
+      batch.flush();
+      const writer = await createSnapshotWriter(db, runId, connectionId);
+      writers.set(runId, writer);
+      return {
+        users: (records) => Promise.resolve(batch.write(records.length, () => writer.users(records))),
+        groups: (records) => Promise.resolve(batch.write(records.length * 10, () => writer.groups(records))),
+        members: (groupId, members) => Promise.resolve(batch.write(members?.length ?? 1, () => writer.members(groupId, members))),
+      };
+    },
+    completeRun(runId, result) {
+      batch.flush();
+      const out = completeRun(db, runId, writerOf(runId), result);
+      writers.delete(runId);
+      return Promise.resolve(out);
+    },
+    failRun(runId, state, error) {
+      batch.flush();
+      failRun(db, runId, state, error);
+      writers.delete(runId);
+      return Promise.resolve();
+    },
+    analyze(app, idp) {
+      batch.flush();
+      return Promise.resolve(analyzeApp(db, app, idp));
+    },
+    close() {
+      batch.flush();
+      db.close();
+      return Promise.resolve();
+    },
+  };
+}
