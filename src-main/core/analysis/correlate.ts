@@ -1,8 +1,14 @@
-/** Candidate pairs (app resource, IdP resource) one correlation rule produced. */
+/** Candidate pairs as two parallel lists (app resource i goes with IdP resource i). */
+export interface CandidatePairs {
+  app: number[];
+  idp: number[];
+}
+
+/** The candidate pairs one correlation rule produced. */
 export interface RuleCandidates {
   /** How the rule reads in messages, e.g. `userName ↔ userName (case-insensitive)`. */
   label: string;
-  pairs: ReadonlyArray<readonly [appRes: number, idpRes: number]>;
+  pairs: CandidatePairs;
 }
 
 export interface Correlation {
@@ -27,7 +33,9 @@ export function correlate(rules: readonly RuleCandidates[]): Correlation {
     // for the few with more (a Set per account costs 100k allocations on a large tenant).
     const first = new Map<number, number>();
     const more = new Map<number, Set<number>>();
-    for (const [appRes, idpRes] of rule.pairs) {
+    for (let k = 0; k < rule.pairs.app.length; k++) {
+      const appRes = rule.pairs.app[k] as number;
+      const idpRes = rule.pairs.idp[k] as number;
       if (matches.has(appRes) || ambiguous.has(appRes)) continue;
       const seen = first.get(appRes);
       if (seen === undefined) first.set(appRes, idpRes);

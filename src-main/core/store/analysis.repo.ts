@@ -1,3 +1,4 @@
+import type { CandidatePairs } from '../analysis/correlate';
 import type { KeyField, SnapshotGroup, SnapshotUser } from '../analysis/types';
 import type { Db } from './database';
 import { createRawReader, type RawLocation } from './raw-chunks';
@@ -35,21 +36,26 @@ export function snapshotUsers(db: Db, ref: SnapshotRef): SnapshotUser[] {
        WHERE ${VALID('v', 'c', 'r')}`,
     )
     .raw()
-    .all({ c: ref.connectionId, r: ref.runId }) as UserRow[];
-  // Plain positional rows and one object literal each: this runs for every account of a tenant.
-  return rows.map((r) => ({
-    res: r[0],
-    remoteId: r[1],
-    userName: r[2],
-    externalId: r[3],
-    email: r[4],
-    active: r[5] === null ? null : r[5] === 1,
-    status: r[6],
-    givenName: r[7],
-    familyName: r[8],
-    displayName: r[9],
-    attributes: r[10] ? (JSON.parse(r[10]) as Record<string, string | null>) : {},
-  }));
+    .iterate({ c: ref.connectionId, r: ref.runId }) as IterableIterator<UserRow>;
+  // Rows are iterated, not collected first, so each row array dies young: this runs for every
+  // account of a tenant, and a retained array per row doubles the garbage collector's work.
+  const users: SnapshotUser[] = [];
+  for (const r of rows) {
+    users.push({
+      res: r[0],
+      remoteId: r[1],
+      userName: r[2],
+      externalId: r[3],
+      email: r[4],
+      active: r[5] === null ? null : r[5] === 1,
+      status: r[6],
+      givenName: r[7],
+      familyName: r[8],
+      displayName: r[9],
+      attributes: r[10] ? (JSON.parse(r[10]) as Record<string, string | null>) : {},
+    });
+  }
+  return users;
 }
 
 export function snapshotGroups(db: Db, ref: SnapshotRef): SnapshotGroup[] {
@@ -101,7 +107,7 @@ export function matchCandidates(
   idp: SnapshotRef,
   idpKey: KeyField,
   fold: boolean,
-): Array<[number, number]> {
+): CandidatePairs {
   const a = keyColumn('a', 'ra', appKey, fold);
   const i = keyColumn('i', 'ri', idpKey, fold);
   const appResources = appKey === 'id' ? 'JOIN resources ra ON ra.id = a.resource_id' : '';
@@ -114,10 +120,15 @@ export function matchCandidates(
     FROM user_versions a INDEXED BY user_versions_by_run ${appResources}
     ${idpSide}
     WHERE ${VALID('a', 'ac', 'ar')} AND ${a.expr} IS NOT NULL`;
-  return db
+  const pairs: CandidatePairs = { app: [], idp: [] };
+  for (const [appRes, idpRes] of db
     .prepare(sql)
     .raw()
-    .all({ ac: app.connectionId, ar: app.runId, ic: idp.connectionId, ir: idp.runId }) as Array<[number, number]>;
+    .iterate({ ac: app.connectionId, ar: app.runId, ic: idp.connectionId, ir: idp.runId }) as IterableIterator<[number, number]>) {
+    pairs.app.push(appRes);
+    pairs.idp.push(idpRes);
+  }
+  return pairs;
 }
 
 /** Where the raw JSON of each of a snapshot's users is stored, by resource. */
