@@ -87,16 +87,21 @@ function figuresTable(r: BenchResults, all: Check[]): string {
   return table(rows, ['l', 'r', 'l', 'r', 'l']);
 }
 
-function breakdownTable(r: BenchResults): string {
-  const syncs: Array<[string, SyncFigures]> = [
+/** The four syncs of a run, labelled. */
+function syncs(r: BenchResults): ReadonlyArray<readonly [string, SyncFigures]> {
+  return [
     ['sync 1 app', r.first.app],
     ['sync 1 IdP', r.first.idp],
     ['sync 2 app', r.second.app],
     ['sync 2 IdP', r.second.idp],
   ];
-  const rows: string[][] = [['', ...syncs.map(([label]) => label)]];
+}
+
+function breakdownTable(r: BenchResults): string {
+  const all = syncs(r);
+  const rows: string[][] = [['', ...all.map(([label]) => label)]];
   const row = (label: string, of: (s: SyncFigures) => string): void => {
-    rows.push([label, ...syncs.map(([, s]) => of(s))]);
+    rows.push([label, ...all.map(([, s]) => of(s))]);
   };
   const ms = (x: number): string => `${x.toFixed(0)} ms`;
   row('wall time', (s) => ms(s.ms));
@@ -155,12 +160,7 @@ function objectsTable(first: ObjectSize[] | null, second: ObjectSize[] | null): 
 /** The longest event-loop stalls of each sync, placed in their phase, next to the longest sink calls. */
 function stallLines(r: BenchResults): string[] {
   const lines: string[] = [];
-  for (const [label, s] of [
-    ['sync 1 app', r.first.app],
-    ['sync 1 IdP', r.first.idp],
-    ['sync 2 app', r.second.app],
-    ['sync 2 IdP', r.second.idp],
-  ] as const) {
+  for (const [label, s] of syncs(r)) {
     const phaseAt = (at: number): string => s.breakdown.phaseStarts.filter((p) => p.at <= at).at(-1)?.phase ?? 'setup';
     const gaps = s.loop.worstGaps.map((g) => `${g.gapMs.toFixed(0)} ms at ${(g.atMs / 1000).toFixed(1)} s (${phaseAt(g.atMs)})`);
     const calls = s.breakdown.slowestSinkCalls.map((c) => `${c.method}(${n(c.records)}) ${c.ms.toFixed(0)} ms at ${(c.atMs / 1000).toFixed(1)} s`);
@@ -229,12 +229,7 @@ export function formatReport(r: BenchResults): string {
     );
     for (const note of a.notes) lines.push(`  note: ${note}`);
   }
-  for (const [label, s] of [
-    ['sync 1 app', r.first.app],
-    ['sync 1 IdP', r.first.idp],
-    ['sync 2 app', r.second.app],
-    ['sync 2 IdP', r.second.idp],
-  ] as const) {
+  for (const [label, s] of syncs(r)) {
     if (s.error) lines.push(`${label} ${s.state}: ${s.error}`);
     if (s.warnings > 0) lines.push(`${label}: ${s.warnings} warnings, e.g. ${s.firstWarnings.join(' | ')}`);
     for (const note of s.coverage?.notes ?? []) lines.push(`${label} coverage: ${note}`);

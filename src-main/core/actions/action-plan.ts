@@ -1,4 +1,4 @@
-import type { ActionKind, PlannedRequestDto } from '../../contract/actions';
+import type { ActionDto } from '../../contract/actions';
 
 /** What must be true of the target after the write; checked by reading it back. */
 export type Expectation =
@@ -8,14 +8,8 @@ export type Expectation =
   | { type: 'gone' };
 
 /** A planned write, persisted in the journal as plan_json before anything is sent. */
-export interface ActionPlan {
-  kind: ActionKind;
-  targetType: 'User' | 'Group';
-  targetId: string;
-  targetLabel: string;
-  memberId: string | null;
-  summary: string;
-  request: PlannedRequestDto;
+export interface ActionPlan
+  extends Pick<ActionDto, 'kind' | 'targetType' | 'targetId' | 'targetLabel' | 'memberId' | 'summary' | 'request'> {
   expected: Expectation;
   /** The target as Driftline last saw it (the snapshot the finding came from). */
   preImage: unknown;
