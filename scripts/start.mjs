@@ -1,8 +1,9 @@
-// `npm start` (after `npm run build`): the desktop app when Electron's binary is installed;
+// `npm start` (after `npm run build`): the desktop app when Electron's binary is installed (first
+// building better-sqlite3 for Electron's ABI when that build is missing or for another Electron);
 // otherwise browser mode, `driftline serve`, whose URL line appears on this terminal.
 // The Electron package can be present without its binary (scripts/postinstall.mjs adds it that way
 // where the binary cannot be downloaded), so the check is for the file path.txt names.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,9 +19,25 @@ function electronBinary() {
   return existsSync(binary) ? binary : null;
 }
 
+/** Whether build/electron holds a better-sqlite3 built for the installed Electron (the stamp says which). */
+function electronBindingCurrent() {
+  try {
+    const version = JSON.parse(readFileSync(join(root, 'node_modules', 'electron', 'package.json'), 'utf8')).version;
+    const stamp = JSON.parse(readFileSync(join(root, 'build', 'electron', 'better_sqlite3.json'), 'utf8'));
+    return stamp.electron === version && existsSync(join(root, 'build', 'electron', 'better_sqlite3.node'));
+  } catch {
+    return false;
+  }
+}
+
 const binary = electronBinary();
 let child;
 if (binary) {
+  if (!electronBindingCurrent()) {
+    // Once per Electron version. On failure the app still starts and its dialog repeats the advice.
+    console.log('driftline: building the database driver for Electron (once per Electron version)…');
+    spawnSync(process.execPath, [join(root, 'scripts', 'rebuild-electron.mjs')], { cwd: root, stdio: 'inherit' });
+  }
   const env = { ...process.env };
   // Inherited from some terminals (VS Code's); it would make Electron behave as plain Node.
   delete env.ELECTRON_RUN_AS_NODE;

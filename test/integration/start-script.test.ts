@@ -1,9 +1,9 @@
-import { cpSync, mkdirSync, symlinkSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rawRequest, signIn } from '../helpers/browser-session';
-import { startChild } from '../helpers/child-process';
+import { runToEnd, startChild } from '../helpers/child-process';
 import { useTempDir } from '../helpers/temp-dir';
 
 const repo = join(__dirname, '..', '..');
@@ -57,5 +57,65 @@ describe('npm start (scripts/start.mjs)', () => {
     } finally {
       await child.stop();
     }
+  });
+
+  describe('with the Electron binary installed', () => {
+    /**
+     * An app root whose node_modules/electron names a stand-in binary (a script recording how it was
+     * started) and whose rebuild script is a stand-in that records its run and writes the stamp.
+     */
+    function rootWithElectron(stamp: string | null): { root: string; log: string } {
+      const root = tempDir();
+      const log = join(root, 'calls.log');
+      mkdirSync(join(root, 'scripts'));
+      cpSync(join(repo, 'scripts', 'start.mjs'), join(root, 'scripts', 'start.mjs'));
+      writeFileSync(
+        join(root, 'scripts', 'rebuild-electron.mjs'),
+        `import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+appendFileSync(${JSON.stringify(log)}, 'rebuild\\n');
+mkdirSync('build/electron', { recursive: true });
+writeFileSync('build/electron/better_sqlite3.node', '');
+writeFileSync('build/electron/better_sqlite3.json', JSON.stringify({ electron: '99.1.0' }));
+`,
+      );
+      const electron = join(root, 'node_modules', 'electron');
+      mkdirSync(join(electron, 'dist'), { recursive: true });
+      writeFileSync(join(electron, 'package.json'), JSON.stringify({ name: 'electron', version: '99.1.0' }));
+      writeFileSync(join(electron, 'path.txt'), 'electron');
+      const binary = join(electron, 'dist', 'electron');
+      writeFileSync(binary, `#!/bin/sh\necho "electron $*" >> ${JSON.stringify(log)}\n`);
+      chmodSync(binary, 0o755);
+      if (stamp !== null) {
+        mkdirSync(join(root, 'build', 'electron'), { recursive: true });
+        writeFileSync(join(root, 'build', 'electron', 'better_sqlite3.node'), '');
+        writeFileSync(join(root, 'build', 'electron', 'better_sqlite3.json'), JSON.stringify({ electron: stamp }));
+      }
+      return { root, log };
+    }
+
+    const start = (root: string) => runToEnd(process.execPath, [join(root, 'scripts', 'start.mjs')], { cwd: root });
+
+    it('builds the database driver for Electron first when it is missing, then opens the app', async () => {
+      const { root, log } = rootWithElectron(null);
+      const { code, stdout } = await start(root);
+      expect(code).toBe(0);
+      expect(stdout).toContain('building the database driver for Electron');
+      expect(readFileSync(log, 'utf8').split('\n').filter(Boolean)).toEqual(['rebuild', 'electron .']);
+    });
+
+    it('rebuilds when the driver was built for another Electron version', async () => {
+      const { root, log } = rootWithElectron('98.0.0');
+      expect((await start(root)).code).toBe(0);
+      expect(readFileSync(log, 'utf8').split('\n').filter(Boolean)).toEqual(['rebuild', 'electron .']);
+    });
+
+    it('opens the app straight away when the driver matches the installed Electron', async () => {
+      const { root, log } = rootWithElectron('99.1.0');
+      const { code, stdout } = await start(root);
+      expect(code).toBe(0);
+      expect(stdout).not.toContain('building the database driver');
+      expect(readFileSync(log, 'utf8').split('\n').filter(Boolean)).toEqual(['electron .']);
+      expect(existsSync(join(root, 'build', 'electron', 'better_sqlite3.node'))).toBe(true);
+    });
   });
 });
