@@ -2,6 +2,8 @@
 // for exactly the pages the SCIM connector asks for, in the same order and with the same concurrency
 // (mirroring scim-connector.ts, scim-pager.ts and scim-members.ts), so "sync ÷ floor" is the price of
 // everything Driftline adds: normalization, hashing, the store, bookkeeping.
+import { GROUP_PAGE_WITH_MEMBERS } from '../../src-main/core/connectors/scim/scim-connector';
+import { looksTruncated } from '../../src-main/core/connectors/scim/scim-members';
 
 export interface FloorOptions {
   baseUrl: string;
@@ -23,11 +25,6 @@ export interface FloorResult {
   pages: { discovery: number; users: number; groups: number; groupsById: number };
   /** Largest single JSON.parse, to compare with the sync's longest event-loop stall. */
   maxParseMs: number;
-}
-
-/** The connector re-reads groups whose member count is this round (servers that truncate lists). */
-function looksTruncated(count: number): boolean {
-  return count >= 100 && count % 100 === 0;
 }
 
 export async function measureFloor(options: FloorOptions): Promise<FloorResult> {
@@ -72,8 +69,8 @@ export async function measureFloor(options: FloorOptions): Promise<FloorResult> 
   }
   result.pages.users = await list('Users', options.pageSize, () => undefined);
   const byId: string[] = [];
-  // The connector lists groups with members inline 100 at a time (GROUP_PAGE_WITH_MEMBERS).
-  result.pages.groups = await list('Groups', Math.min(options.pageSize, 100), (g) => {
+  // Exactly the connector's group pages and its re-reads by id, so floor and sync request the same.
+  result.pages.groups = await list('Groups', Math.min(options.pageSize, GROUP_PAGE_WITH_MEMBERS), (g) => {
     const members = g.members;
     if (!Array.isArray(members) || looksTruncated(members.length)) byId.push(String(g.id));
   });

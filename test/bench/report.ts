@@ -4,17 +4,21 @@ import type { AnalysisFigures, BenchResults, Check, SyncFigures } from './result
 
 const MiB = 2 ** 20;
 
-/** Tables (with their indexes) that hold snapshots; findings, finding_events and analyses hold analysis results. */
-const SNAPSHOT_TABLES: ReadonlySet<string> = new Set(['resources', 'raw_objects', 'user_versions', 'group_versions', 'memberships', 'run_unread_groups', 'sync_runs']);
+const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+
+/**
+ * Tables (with their indexes) that hold analysis results and remediation records, not snapshots.
+ * Everything else counts as snapshot, so a table added or renamed in the store is never left out.
+ */
+const NOT_SNAPSHOT_TABLES: ReadonlySet<string> = new Set(['findings', 'finding_events', 'analyses', 'exceptions', 'actions', 'action_batches', 'audit_log']);
 
 /** Bytes of the snapshot tables and their indexes; the whole file when dbstat is unavailable. */
 function snapshotBytes(objects: ObjectSize[] | null, fileBytes: number): number {
-  return objects ? objects.filter((o) => SNAPSHOT_TABLES.has(o.table)).reduce((sum, o) => sum + o.bytes, 0) : fileBytes;
+  return objects ? objects.filter((o) => !NOT_SNAPSHOT_TABLES.has(o.table)).reduce((sum, o) => sum + o.bytes, 0) : fileBytes;
 }
 
 /** The issue's targets, checked against one run. */
 export function checks(r: BenchResults): Check[] {
-  const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
   const m = (mib: number): string => `${mib.toFixed(1)} MiB`;
   const loop = (label: string, f: SyncFigures): Check => ({
     figure: `event loop, ${label}: max delay`,
@@ -28,7 +32,7 @@ export function checks(r: BenchResults): Check[] {
   const appAndIdp = r.first.app.ms + r.first.idp.ms;
   const analysis = (figure: string, a: AnalysisFigures): Check => ({
     figure,
-    value: a.timedOut ? `> ${s(a.ms)} (stopped)` : a.analyzed ? s(a.ms) : 'not run',
+    value: a.timedOut ? `> ${secs(a.ms)} (stopped)` : a.analyzed ? secs(a.ms) : 'not run',
     ...(a.analyzed ? { ms: a.ms } : {}),
     target: '< 3 s',
     pass: a.analyzed && a.ms < 3000,
@@ -37,8 +41,8 @@ export function checks(r: BenchResults): Check[] {
   return [
     { figure: 'requests: floor = sync', value: `${r.requests.floor} / ${r.requests.sync}`, target: 'identical', pass: r.requests.identical },
     { figure: 'sync 1 app (full) ÷ floor', value: `${(r.first.app.ms / r.floor.ms).toFixed(2)}×`, target: '≤ 2.5×', pass: r.first.app.ms <= 2.5 * r.floor.ms },
-    { figure: 'sync 1 app (full)', value: s(r.first.app.ms), ms: r.first.app.ms, target: '< 15 s', pass: r.first.app.ms < 15_000 },
-    { figure: 'sync 1 app + IdP (one after the other)', value: s(appAndIdp), ms: appAndIdp, target: '< 15 s', pass: appAndIdp < 15_000 },
+    { figure: 'sync 1 app (full)', value: secs(r.first.app.ms), ms: r.first.app.ms, target: '< 15 s', pass: r.first.app.ms < 15_000 },
+    { figure: 'sync 1 app + IdP (one after the other)', value: secs(appAndIdp), ms: appAndIdp, target: '< 15 s', pass: appAndIdp < 15_000 },
     analysis(`analysis 1 (correlate, ${r.attributes} attributes, memberships)`, r.first.analysis),
     analysis('analysis 2 (after churn)', r.second.analysis),
     { figure: 'peak RSS (sync in bench process, analysis in its own)', value: m(peak), target: '< 1024 MiB', pass: peak < 1024 },
@@ -61,7 +65,6 @@ function table(rows: readonly (readonly string[])[], align: readonly ('l' | 'r')
     .join('\n');
 }
 
-const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 const ratio = (ms: number, floor: number): string => `${(ms / floor).toFixed(2)}×`;
 const n = (x: number): string => x.toLocaleString('en-US');
 

@@ -19,7 +19,7 @@ export interface ScimConnectorDeps {
 }
 
 /** Groups per page when the list carries member lists: a page of huge groups is one long JSON.parse. */
-const GROUP_PAGE_WITH_MEMBERS = 100;
+export const GROUP_PAGE_WITH_MEMBERS = 100;
 
 
 /** Builds the Authorization header for a SCIM app from its secret references. */

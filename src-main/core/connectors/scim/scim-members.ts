@@ -14,7 +14,7 @@ export function isRunFatal(err: unknown): boolean {
  * A member count this round is what truncating servers return (FusionAuth stopped at 100), so a
  * list response showing exactly that many is re-read by id before it is trusted.
  */
-function looksTruncated(count: number): boolean {
+export function looksTruncated(count: number): boolean {
   return count >= 100 && count % 100 === 0;
 }
 
