@@ -1,8 +1,6 @@
-import { join } from 'node:path';
 import type { ApiHandlers } from '../contract/api';
 import { createActionService } from './actions/action-service';
-import { AUDIT_HEAD_FILE } from './audit/audit-head';
-import { createAuditLog } from './audit/audit-log';
+import { openAuditLog } from './audit/audit-log';
 import { actionHandlers } from './handlers/actions.handlers';
 import type { HttpClientFactory } from './connectors/types';
 import { createEventHub, type EventHub } from './events';
@@ -40,8 +38,8 @@ export function createCore(ports: CorePorts): Core {
   const db = openDataDir(ports.dataDir, ports.database);
   const events = createEventHub();
   const http = ports.createHttpClient ?? createHttpClient;
-  const audit = createAuditLog(db, join(ports.dataDir, AUDIT_HEAD_FILE));
-  const actions = createActionService({ db, audit, secrets: ports.secrets, createHttpClient: ports.createHttpClient ?? createHttpClient, logger: ports.logger, events, operator: ports.operator });
+  const audit = openAuditLog(db, ports.dataDir);
+  const actions = createActionService({ db, audit, secrets: ports.secrets, createHttpClient: http, logger: ports.logger, events, operator: ports.operator });
   const ctx: CoreContext = {
     db,
     audit,

@@ -1,12 +1,13 @@
-import { API_ARGS, isApiMethod, type ApiHandlers, type ApiMethod, type ApiResult } from '../contract/api';
+import { API_ARGS, isApiMethod, type ApiHandlers, type ApiResult } from '../contract/api';
 import { toErrorInfo } from '../core/errors';
 import type { Logger } from '../core/ports';
 
 /**
  * The single entry every transport uses: only the API's own method names, arguments validated
- * against the contract's schema, errors returned as values with an admin-facing message.
+ * against the contract's schema, errors returned as values with an admin-facing message. The method
+ * name is untrusted too: it arrives as whatever the transport decoded.
  */
-export async function dispatch(handlers: ApiHandlers, method: string, args: unknown, logger?: Logger): Promise<ApiResult<unknown>> {
+export async function dispatch(handlers: ApiHandlers, method: unknown, args: unknown, logger?: Logger): Promise<ApiResult<unknown>> {
   if (typeof method !== 'string' || !isApiMethod(method)) {
     const shown = typeof method === 'string' ? method.slice(0, 100) : `(a ${typeof method})`;
     return { ok: false, error: { code: 'unknown_method', message: `Unknown API method "${shown}".` } };
@@ -25,5 +26,3 @@ export async function dispatch(handlers: ApiHandlers, method: string, args: unkn
     return { ok: false, error };
   }
 }
-
-export type { ApiMethod };

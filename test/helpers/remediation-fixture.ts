@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import type { FindingType } from '../../src-main/contract/findings';
 import { createActionService, type ActionService } from '../../src-main/core/actions/action-service';
-import { AUDIT_HEAD_FILE } from '../../src-main/core/audit/audit-head';
-import { createAuditLog, type AuditLog } from '../../src-main/core/audit/audit-log';
+import { openAuditLog, type AuditLog } from '../../src-main/core/audit/audit-log';
 import type { ScimAppConfig } from '../../src-main/core/config/schema';
 import { createEventHub } from '../../src-main/core/events';
 import { createHttpClient } from '../../src-main/core/http/client';
@@ -60,7 +59,7 @@ export async function remediationFixture(
     if (failed) throw new Error(`fixture sync failed: ${failed.error?.message}`);
   };
   await sync();
-  const audit = createAuditLog(ws.db, join(dataDir, AUDIT_HEAD_FILE));
+  const audit = openAuditLog(ws.db, dataDir);
   const actions = createActionService({ db: ws.db, audit, secrets, createHttpClient, logger: silentLogger, events: createEventHub(), operator: 'tester@test-host' });
   return {
     dataDir,

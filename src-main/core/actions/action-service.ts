@@ -9,11 +9,11 @@ import type { Logger, SecretStore } from '../ports';
 import { getCI, isObject, parseActive } from '../scim/attribute-access';
 import { parseScimPath, readScimPath } from '../scim/scim-path';
 import { scimValueText } from '../scim/scim-path';
-import { assignBatch, createBatch, getAction, insertAction, listActions, type ActionRow } from '../store/actions.repo';
+import { assignBatch, batchCounts, createBatch, getAction, insertAction, listActions, type ActionRow } from '../store/actions.repo';
 import { recordAtRun } from '../store/analysis.repo';
 import { listConnections, type ConnectionRow } from '../store/connections.repo';
 import type { Db } from '../store/database';
-import { getFinding } from '../store/findings.repo';
+import { getFinding, type FindingRecord } from '../store/findings.repo';
 import { getRun, latestCompleteRun } from '../store/runs.repo';
 import { runBounded } from '../util/concurrency';
 import type { ActionPlan, Expectation } from './action-plan';
@@ -97,7 +97,7 @@ export function createActionService(deps: ActionServiceDeps) {
       const actionId = insertAction(db, { appConnectionId: app.row.id, findingKey, plan, operator, undoOf });
       audit.append(operator, 'action.planned', {
         app: app.row.name,
-        target: `${plan.targetType}/${plan.targetId}${plan.memberId ? ` member ${plan.memberId}` : ''}`,
+        target: targetOf(plan),
         details: { actionId, kind: plan.kind, findingKey, summary: plan.summary, request: plan.request, undoOf },
       });
       return actionId;
@@ -107,11 +107,8 @@ export function createActionService(deps: ActionServiceDeps) {
     return row;
   };
 
-  const planOne = (findingKey: string, options: { kind?: ActionKind; targetId?: string } = {}): { row: ActionRow } | { unfixable: string } => {
-    const f = getFinding(db, findingKey);
-    if (!f) throw new DriftlineError('invalid_argument', `No finding ${findingKey}.`);
+  const planOne = (f: FindingRecord, app: AppContext, options: { kind?: ActionKind; targetId?: string } = {}): { row: ActionRow } | { unfixable: string } => {
     if (f.dto.status !== 'open' && f.dto.status !== 'accepted') return { unfixable: `The finding is ${f.dto.status}; only open findings are fixed.` };
-    const app = appContext(db, f.appConnectionId);
     const appRef = f.appRunId === null ? null : { connectionId: f.appConnectionId, runId: f.appRunId };
     const idpRun = f.idpRunId === null ? undefined : getRun(db, f.idpRunId);
     const groupId = isObject(f.details.group) ? String(f.details.group.id ?? '') : '';
@@ -131,7 +128,7 @@ export function createActionService(deps: ActionServiceDeps) {
       ...(options.targetId ? { targetId: options.targetId } : {}),
     });
     if ('unfixable' in outcome) return outcome;
-    return { row: journalPlan(app, outcome.plan, findingKey) };
+    return { row: journalPlan(app, outcome.plan, f.dto.key) };
   };
 
   const withApp = async <T>(appConnectionId: number, work: (d: ApplyDeps) => Promise<T>, signal?: AbortSignal): Promise<T> => {
@@ -151,22 +148,17 @@ export function createActionService(deps: ActionServiceDeps) {
   };
 
   const progressOf = (batchId: number, app: string, running: boolean): BatchProgressDto => {
-    const items = listActions(db, { batchId, limit: 100_000 });
-    const done = items.filter((a) => a.state !== 'planned' && a.state !== 'sent');
-    return {
-      batchId,
-      app,
-      total: items.length,
-      done: done.length,
-      confirmed: items.filter((a) => a.state === 'confirmed').length,
-      failed: done.filter((a) => a.state !== 'confirmed').length,
-      running,
-    };
+    const { total, done, confirmed } = batchCounts(db, batchId);
+    return { batchId, app, total, done, confirmed, failed: done - confirmed, running };
   };
+
+  const thresholdFor = (app: AppContext): number => bulkThreshold(app.config, latestCompleteRun(db, app.row.id)?.userCount ?? 0);
 
   return {
     plan(findingKey: string, options: { kind?: ActionKind; targetId?: string } = {}): ActionDto {
-      const out = planOne(findingKey, options);
+      const f = getFinding(db, findingKey);
+      if (!f) throw new DriftlineError('invalid_argument', `No finding ${findingKey}.`);
+      const out = planOne(f, appContext(db, f.appConnectionId), options);
       if ('unfixable' in out) throw new DriftlineError('invalid_argument', out.unfixable);
       return toActionDto(out.row);
     },
@@ -174,26 +166,24 @@ export function createActionService(deps: ActionServiceDeps) {
     planBulk(findingKeys: readonly string[]): BulkPlanDto {
       const actions: ActionDto[] = [];
       const skipped: BulkPlanDto['skipped'] = [];
-      let appId: number | null = null;
+      let app: AppContext | null = null;
       for (const key of findingKeys) {
         const f = getFinding(db, key);
         if (!f) {
           skipped.push({ key, reason: 'No such finding.' });
           continue;
         }
-        appId ??= f.appConnectionId;
-        if (f.appConnectionId !== appId) {
+        app ??= appContext(db, f.appConnectionId);
+        if (f.appConnectionId !== app.row.id) {
           skipped.push({ key, reason: 'A bulk fix applies to one app at a time.' });
           continue;
         }
-        const out = planOne(key);
+        const out = planOne(f, app);
         if ('unfixable' in out) skipped.push({ key, reason: out.unfixable });
         else actions.push(toActionDto(out.row));
       }
-      if (appId === null) throw new DriftlineError('invalid_argument', 'None of the selected findings exist.');
-      const app = appContext(db, appId);
-      const accounts = latestCompleteRun(db, appId)?.userCount ?? 0;
-      const threshold = bulkThreshold(app.config, accounts);
+      if (app === null) throw new DriftlineError('invalid_argument', 'None of the selected findings exist.');
+      const threshold = thresholdFor(app);
       const byKind: BulkPlanDto['byKind'] = {};
       for (const a of actions) byKind[a.kind] = (byKind[a.kind] ?? 0) + 1;
       return { app: app.row.name, actions, skipped, threshold, requiresTypedConfirmation: actions.length > threshold, byKind };
@@ -225,7 +215,7 @@ export function createActionService(deps: ActionServiceDeps) {
       const appId = actions[0]?.appConnectionId ?? 0;
       if (actions.some((a) => a.appConnectionId !== appId)) throw new DriftlineError('invalid_argument', 'A bulk fix applies to one app at a time.');
       const app = appContext(db, appId);
-      const threshold = bulkThreshold(app.config, latestCompleteRun(db, appId)?.userCount ?? 0);
+      const threshold = thresholdFor(app);
       const typed = confirmName?.trim().toLowerCase() === app.row.name.toLowerCase();
       if ((actions.length > threshold || actions.some((a) => a.kind === 'delete_account')) && !typed) {
         throw new DriftlineError(
@@ -347,7 +337,7 @@ export function createActionService(deps: ActionServiceDeps) {
           new Date().toISOString(),
           actionId,
         );
-        audit.append(operator, 'action.cancelled', { app: row.app, target: targetOf(row), details: { actionId, why } });
+        audit.append(operator, 'action.cancelled', { app: row.app, target: targetOf(row.plan), details: { actionId, why } });
       })();
     },
 

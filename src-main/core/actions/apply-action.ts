@@ -87,7 +87,7 @@ export async function applyAction(deps: ApplyDeps, actionId: number, options: { 
       finishAction(deps.db, actionId, { state, responseStatus: result.responseStatus, outcome, error: result.error });
       deps.audit.append(deps.operator, 'action.outcome', {
         app: row.app,
-        target: targetOf(row),
+        target: targetOf(row.plan),
         details: { actionId, kind: plan.kind, state, outcome, responseStatus: result.responseStatus, error: result.error },
       });
       if (state === 'confirmed' && row.findingKey) settleFinding(deps.db, row, actionId);
@@ -119,7 +119,7 @@ export async function applyAction(deps: ApplyDeps, actionId: number, options: { 
   const journalSent = (req: PlannedRequestDto): void =>
     deps.db.transaction(() => {
       markSent(deps.db, actionId, req);
-      deps.audit.append(deps.operator, 'action.sent', { app: row.app, target: targetOf(row), details: { actionId, kind: plan.kind, request: req } });
+      deps.audit.append(deps.operator, 'action.sent', { app: row.app, target: targetOf(row.plan), details: { actionId, kind: plan.kind, request: req } });
     })();
 
   journalSent(request);
@@ -223,8 +223,9 @@ function settleFinding(db: Db, row: ActionRow, actionId: number): void {
   else markFindingFixed(db, row.findingKey, `fixed by action ${actionId}: ${row.plan.summary}`);
 }
 
-export function targetOf(row: ActionRow): string {
-  return row.plan.memberId ? `${row.plan.targetType}/${row.plan.targetId} member ${row.plan.memberId}` : `${row.plan.targetType}/${row.plan.targetId}`;
+/** How the audit log names a write's target: `User/<id>`, or `Group/<id> member <id>`. */
+export function targetOf(plan: ActionPlan): string {
+  return plan.memberId ? `${plan.targetType}/${plan.targetId} member ${plan.memberId}` : `${plan.targetType}/${plan.targetId}`;
 }
 
 /** Settles an action left "sent" or "unknown" (crash, timeout) by reading the target: never by resending. */
@@ -237,7 +238,7 @@ export async function reconcileAction(deps: ApplyDeps, row: ActionRow): Promise<
     : 'Settled after an interruption: reading the target back shows the change was not applied. It was not resent.';
   deps.db.transaction(() => {
     finishAction(deps.db, row.id, { state, outcome, error: applied ? null : { code: 'write_not_applied', message: 'Not applied; not resent.' } });
-    deps.audit.append(deps.operator, 'action.outcome', { app: row.app, target: targetOf(row), details: { actionId: row.id, kind: row.plan.kind, state, outcome, reconciled: true } });
+    deps.audit.append(deps.operator, 'action.outcome', { app: row.app, target: targetOf(row.plan), details: { actionId: row.id, kind: row.plan.kind, state, outcome, reconciled: true } });
     if (applied && row.findingKey) settleFinding(deps.db, row, row.id);
   })();
   return state;

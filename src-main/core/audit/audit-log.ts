@@ -1,6 +1,8 @@
 import { hash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Db } from '../store/database';
+import { AUDIT_HEAD_FILE } from './audit-head';
 import { canonicalJson } from './canonical-json';
 
 /** What happened. Every write to an app and every admin decision gets an entry. */
@@ -182,4 +184,26 @@ export function createAuditLog(db: Db, headFile: string): AuditLog {
       return { ok: true, entries: count, head, firstBroken: null, notes };
     },
   };
+}
+
+/** The audit log of a data folder: its entries in the database, its head hash in a file beside it. */
+export function openAuditLog(db: Db, dataDir: string): AuditLog {
+  return createAuditLog(db, join(dataDir, AUDIT_HEAD_FILE));
+}
+
+/**
+ * The whole log with its head hash as canonical JSON. `deliver` puts the content where it goes
+ * (returning details for the record) before the export itself is appended to the log.
+ */
+export function exportAuditLog(
+  log: AuditLog,
+  operator: string,
+  deliver: (content: string) => Record<string, unknown> = () => ({}),
+): { content: string; entries: number; verification: AuditVerification } {
+  const verification = log.verify();
+  const entries = log.list();
+  const content = `${canonicalJson({ generatedAt: new Date().toISOString(), chainIntact: verification.ok, firstBroken: verification.firstBroken, head: verification.head, entries })}\n`;
+  const details = deliver(content);
+  log.append(operator, 'audit.exported', { app: null, target: null, details: { entries: entries.length, head: verification.head, ...details } });
+  return { content, entries: entries.length, verification };
 }

@@ -2,9 +2,10 @@ import type { ApiHandlers } from '../../contract/api';
 import type { AuditEntryDto } from '../../contract/actions';
 import { DriftlineError } from '../errors';
 import { acceptFinding, revokeException } from '../findings/exceptions';
-import { canonicalJson } from '../audit/canonical-json';
+import { exportAuditLog } from '../audit/audit-log';
 import { getFinding } from '../store/findings.repo';
 import type { CoreContext } from './context';
+import { exportName } from './export-name';
 
 type ActionHandlers = Pick<
   ApiHandlers,
@@ -54,13 +55,15 @@ export function actionHandlers(ctx: CoreContext): ActionHandlers {
     'actions.list': (args) => Promise.resolve(actions.list(args ?? {})),
     'exceptions.accept': (input) => {
       acceptFinding(ctx.db, audit, operator, input);
-      ctx.events.emit('findings.changed', { apps: [findingDto(ctx, input.findingKey).app] });
-      return Promise.resolve(findingDto(ctx, input.findingKey));
+      const finding = findingDto(ctx, input.findingKey);
+      ctx.events.emit('findings.changed', { apps: [finding.app] });
+      return Promise.resolve(finding);
     },
     'exceptions.revoke': ({ findingKey }) => {
       revokeException(ctx.db, audit, operator, findingKey);
-      ctx.events.emit('findings.changed', { apps: [findingDto(ctx, findingKey).app] });
-      return Promise.resolve(findingDto(ctx, findingKey));
+      const finding = findingDto(ctx, findingKey);
+      ctx.events.emit('findings.changed', { apps: [finding.app] });
+      return Promise.resolve(finding);
     },
     'audit.list': (args) => {
       const rows = args?.beforeSeq !== undefined || args?.afterSeq === undefined ? audit.listNewest({ beforeSeq: args?.beforeSeq, limit: args?.limit ?? 200 }) : audit.list(args);
@@ -76,12 +79,8 @@ export function actionHandlers(ctx: CoreContext): ActionHandlers {
       return Promise.resolve({ ok: v.ok, entries: v.entries, headHash: v.head?.hash ?? null, firstBroken: v.firstBroken, notes: v.notes });
     },
     'audit.export': () => {
-      const v = audit.verify();
-      const entries = audit.list();
-      const content = `${canonicalJson({ generatedAt: new Date().toISOString(), chainIntact: v.ok, firstBroken: v.firstBroken, head: v.head, entries })}\n`;
-      audit.append(operator, 'audit.exported', { app: null, target: null, details: { entries: entries.length, head: v.head } });
-      const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
-      return Promise.resolve({ fileName: `driftline-audit-${stamp}.json`, mimeType: 'application/json', content });
+      const { content } = exportAuditLog(audit, operator);
+      return Promise.resolve({ fileName: exportName('audit', 'json'), mimeType: 'application/json', content });
     },
   };
 }

@@ -12,6 +12,7 @@ import { getConnectionByName, listConnections } from '../store/connections.repo'
 import { findingEvents, getFinding, latestAnalyses, listFindings, openFindingCounts } from '../store/findings.repo';
 import { getRun, latestCompleteRun, listRuns } from '../store/runs.repo';
 import type { CoreContext } from './context';
+import { exportName } from './export-name';
 import { toRunDto } from './dto-mappers';
 
 type FindingHandlers = Pick<ApiHandlers, 'findings.list' | 'findings.get' | 'findings.export' | 'dashboard.get' | 'runs.list'>;
@@ -38,10 +39,6 @@ function mappingsOf(configJson: string | undefined): CompiledMapping[] {
   return parsed.data.attributes.map((m) => ({ app: parseScimPath(m.app), idp: m.idp, caseSensitive: m.caseSensitive }));
 }
 
-function exportName(format: 'csv' | 'json', now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
-  return `driftline-findings-${stamp}.${format}`;
-}
 
 export function findingHandlers(ctx: CoreContext): FindingHandlers {
   const { db } = ctx;
@@ -78,7 +75,7 @@ export function findingHandlers(ctx: CoreContext): FindingHandlers {
         report.findings = keys.map((k) => byKey.get(k)).filter((f) => f !== undefined);
       }
       return Promise.resolve({
-        fileName: exportName(format),
+        fileName: exportName('findings', format),
         mimeType: format === 'csv' ? 'text/csv' : 'application/json',
         content: format === 'csv' ? reportToCsv(report) : reportToJson(report),
       });

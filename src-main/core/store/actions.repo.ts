@@ -111,6 +111,17 @@ export function listActions(db: Db, filter: { findingKey?: string; batchId?: num
   return (db.prepare(sql).all(...params, filter.limit ?? 500) as DbRow[]).map(toRow);
 }
 
+/** How far a batch has got: its items by state, counted in SQL (read after every item of a bulk fix). */
+export function batchCounts(db: Db, batchId: number): { total: number; done: number; confirmed: number } {
+  return db
+    .prepare(
+      `SELECT count(*) AS total, count(*) FILTER (WHERE state NOT IN ('planned', 'sent')) AS done,
+         count(*) FILTER (WHERE state = 'confirmed') AS confirmed
+       FROM actions WHERE batch_id = ?`,
+    )
+    .get(batchId) as { total: number; done: number; confirmed: number };
+}
+
 export function markSent(db: Db, id: number, request: PlannedRequestDto): void {
   const info = db
     .prepare(`UPDATE actions SET state = 'sent', request_json = ?, sent_at = ? WHERE id = ? AND state IN ('planned', 'sent')`)

@@ -1,20 +1,14 @@
-import { existsSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { AUDIT_HEAD_FILE } from '../../core/audit/audit-head';
-import { createAuditLog } from '../../core/audit/audit-log';
-import { canonicalJson } from '../../core/audit/canonical-json';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { exportAuditLog, openAuditLog } from '../../core/audit/audit-log';
 import { defaultDataDir } from '../../core/data-dir';
-import { DriftlineError } from '../../core/errors';
 import { currentOperator } from '../../core/operator';
-import { openDatabase } from '../../core/store/database';
-import { DATABASE_FILE } from '../../core/workspace';
+import { openExistingData } from './open-data';
 
 function openLog(data: string | undefined) {
   const dir = data ?? defaultDataDir();
-  const file = join(dir, DATABASE_FILE);
-  if (!existsSync(file)) throw new DriftlineError('file_unreadable', `No Driftline data at ${file}.`);
-  const db = openDatabase(file);
-  return { db, log: createAuditLog(db, join(dir, AUDIT_HEAD_FILE)) };
+  const db = openExistingData(dir);
+  return { db, log: openAuditLog(db, dir) };
 }
 
 /** `driftline audit verify`: exit 0 only when the hash chain is intact. */
@@ -38,12 +32,12 @@ export function runAuditVerify(opts: { data?: string }): number {
 export function runAuditExport(opts: { data?: string; out: string }): number {
   const { db, log } = openLog(opts.data);
   try {
-    const v = log.verify();
-    const entries = log.list();
     const out = resolve(opts.out);
-    writeFileSync(out, `${canonicalJson({ generatedAt: new Date().toISOString(), chainIntact: v.ok, firstBroken: v.firstBroken, head: v.head, entries })}\n`, { mode: 0o600 });
-    log.append(currentOperator(), 'audit.exported', { app: null, target: null, details: { entries: entries.length, head: v.head, file: out } });
-    process.stdout.write(`Wrote ${entries.length} entries to ${out}; head ${v.head?.hash ?? '(empty)'}${v.ok ? '' : ' (the chain is BROKEN)'}\n`);
+    const { entries, verification: v } = exportAuditLog(log, currentOperator(), (content) => {
+      writeFileSync(out, content, { mode: 0o600 });
+      return { file: out };
+    });
+    process.stdout.write(`Wrote ${entries} entries to ${out}; head ${v.head?.hash ?? '(empty)'}${v.ok ? '' : ' (the chain is BROKEN)'}\n`);
     return v.ok ? 0 : 1;
   } finally {
     log.flushHead();

@@ -1,14 +1,13 @@
-import { existsSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { FindingStatus, FindingType, Severity } from '../../contract/findings';
 import { FINDING_STATUSES } from '../../contract/findings';
 import { defaultDataDir } from '../../core/data-dir';
-import { DriftlineError } from '../../core/errors';
 import { buildFindingsReport, reportToCsv, reportToJson } from '../../core/reports/findings-report';
-import { openDatabase, type Db } from '../../core/store/database';
+import type { Db } from '../../core/store/database';
 import type { FindingFilter } from '../../core/store/findings.repo';
 import { listFindings } from '../../core/store/findings.repo';
-import { DATABASE_FILE } from '../../core/workspace';
+import { openExistingData } from './open-data';
 
 export interface FilterOptions {
   data?: string;
@@ -19,9 +18,7 @@ export interface FilterOptions {
 }
 
 function openData(opts: FilterOptions): Db {
-  const file = join(opts.data ?? defaultDataDir(), DATABASE_FILE);
-  if (!existsSync(file)) throw new DriftlineError('file_unreadable', `No Driftline data at ${file}. Run \`driftline sync\` first.`);
-  return openDatabase(file);
+  return openExistingData(opts.data ?? defaultDataDir(), 'Run `driftline sync` first.');
 }
 
 function toFilter(opts: FilterOptions): FindingFilter {

@@ -2,8 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import type { ActionDto, ActionKind } from '../../contract/actions';
 import type { FindingType } from '../../contract/findings';
 import { createActionService, type ActionService } from '../../core/actions/action-service';
-import { AUDIT_HEAD_FILE } from '../../core/audit/audit-head';
-import { createAuditLog } from '../../core/audit/audit-log';
+import { openAuditLog } from '../../core/audit/audit-log';
 import { loadConfig } from '../../core/config/load-config';
 import { defaultDataDir } from '../../core/data-dir';
 import { DriftlineError } from '../../core/errors';
@@ -13,7 +12,6 @@ import { currentOperator } from '../../core/operator';
 import { envSecretStore } from '../../core/secrets/resolve';
 import { listFindings } from '../../core/store/findings.repo';
 import { openWorkspace, type Workspace } from '../../core/workspace';
-import { join } from 'node:path';
 import { stderrLogger } from '../shared/stderr-logger';
 
 export interface FixOptions {
@@ -34,7 +32,7 @@ async function openRemediation(opts: FixOptions): Promise<{ ws: Workspace; actio
   const loaded = await loadConfig(opts.config);
   const dataDir = opts.data ?? defaultDataDir();
   const ws = openWorkspace(dataDir, loaded.config);
-  const audit = createAuditLog(ws.db, join(dataDir, AUDIT_HEAD_FILE));
+  const audit = openAuditLog(ws.db, dataDir);
   const actions = createActionService({
     db: ws.db,
     audit,

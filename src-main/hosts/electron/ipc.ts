@@ -73,13 +73,7 @@ export function registerIpc(ipc: IpcMainLike, deps: IpcDeps): () => void {
 
   ipc.handle(
     BRIDGE_CHANNELS.invoke,
-    guarded(BRIDGE_CHANNELS.invoke, ([method, args]) => {
-      // Checked here so a non-string never reaches dispatch's error message formatting.
-      if (typeof method !== 'string') {
-        return Promise.resolve({ ok: false, error: { code: 'unknown_method', message: 'The API method name must be a string.' } });
-      }
-      return dispatch(deps.handlers, method, args, deps.logger);
-    }),
+    guarded(BRIDGE_CHANNELS.invoke, ([method, args]) => dispatch(deps.handlers, method, args, deps.logger)),
   );
   ipc.handle(
     BRIDGE_CHANNELS.saveFile,
