@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionDto } from '../../src-main/contract/dto';
 import { FINDING_TYPES, type FindingDto, type FindingType } from '../../src-main/contract/findings';
-import { fixesFor, planForFinding } from '../../src-main/core/actions/plan-finding';
+import { FIXES_BY_FINDING_TYPE } from '../../src-main/contract/actions';
+import { planForFinding } from '../../src-main/core/actions/plan-finding';
 import { scimAppSchema } from '../../src-main/core/config/schema';
 import { confirmsName, duplicateAccounts, fixChoices } from '../../src-renderer/src/lib/fixes';
 
@@ -45,7 +46,7 @@ function app(config: Record<string, unknown>): ConnectionDto {
 describe('fix choices', () => {
   it('offers exactly the core’s fixes for every finding type, default first', () => {
     for (const type of FINDING_TYPES) {
-      expect(fixChoices(finding(type), app(appConfig)).choices.map((c) => c.kind), type).toEqual(fixesFor(type));
+      expect(fixChoices(finding(type), app(appConfig)).choices.map((c) => c.kind), type).toEqual(FIXES_BY_FINDING_TYPE[type]);
     }
   });
 

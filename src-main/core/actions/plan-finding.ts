@@ -27,10 +27,6 @@ export interface PlanInput {
 
 export type PlanOutcome = { plan: ActionPlan } | { unfixable: string };
 
-export function fixesFor(type: FindingDto['type']): readonly ActionKind[] {
-  return FIXES_BY_FINDING_TYPE[type];
-}
-
 function resourceUrl(config: ScimAppConfig, type: 'User' | 'Group', id: string): string {
   return `${config.baseUrl.replace(/\/+$/, '')}/${type === 'User' ? 'Users' : 'Groups'}/${encodeURIComponent(id)}`;
 }

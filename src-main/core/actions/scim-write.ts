@@ -1,4 +1,3 @@
-import type { PlannedRequestDto } from '../../contract/actions';
 import type { WritesConfig } from '../config/schema';
 import { getCI, isObject, omitCI, parseActive, type JsonObject } from '../scim/attribute-access';
 import { parseScimPath, readScimPath, writeScimPath } from '../scim/scim-path';
@@ -87,8 +86,4 @@ export function changedSincePlan(plan: ActionPlan, current: unknown): boolean {
   if (plan.preVersion !== null && typeof version === 'string') return version !== plan.preVersion;
   const strip = (r: unknown): string => canonicalJson(isObject(r) ? omitCI(r, ['meta', 'groups']) : r);
   return strip(current) !== strip(plan.preImage);
-}
-
-export function describeRequest(req: PlannedRequestDto): string {
-  return `${req.method} ${req.url}`;
 }

@@ -1,6 +1,5 @@
-import { readScimPath } from '../scim/scim-path';
-import type { CompiledMapping } from './attribute-drift';
-import { scimValueText } from '../scim/scim-path';
+import { readScimPath, scimValueText } from '../scim/scim-path';
+import { normalize, sameValue, type CompiledMapping } from './attribute-drift';
 import { idpAttribute } from './idp-attribute';
 import type { SnapshotUser } from './types';
 
@@ -32,9 +31,7 @@ export function sideBySide(app: SnapshotUser | null, appRaw: unknown, idp: Snaps
   for (const r of rows) {
     if (app) out.app[r.key] = r.app;
     if (idp) out.idp[r.key] = r.idp;
-    const a = r.app?.trim() || null;
-    const i = r.idp?.trim() || null;
-    if (app && idp && (r.caseSensitive ? a !== i : a?.toLowerCase() !== i?.toLowerCase())) out.differing.push(r.key);
+    if (app && idp && !sameValue(normalize(r.app), normalize(r.idp), r.caseSensitive)) out.differing.push(r.key);
   }
   return out;
 }

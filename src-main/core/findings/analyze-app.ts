@@ -1,11 +1,10 @@
 import { compileRule } from '../analysis/match-keys';
-import { attributeDifferences, type CompiledMapping } from '../analysis/attribute-drift';
+import { attributeDifferences, compileMappings } from '../analysis/attribute-drift';
 import { correlate } from '../analysis/correlate';
 import { mapGroups, membershipFindings, orphanedGroupFindings } from '../analysis/group-findings';
 import type { SnapshotUser } from '../analysis/types';
 import { userFindings } from '../analysis/user-findings';
 import type { ScimAppConfig } from '../config/schema';
-import { parseScimPath } from '../scim/scim-path';
 import {
   groupMembers,
   matchCandidates,
@@ -80,7 +79,7 @@ export function analyzeApp(db: Db, app: AnalyzeTarget & { config: ScimAppConfig 
     }),
   );
 
-  const mappings: CompiledMapping[] = app.config.attributes.map((m) => ({ app: parseScimPath(m.app), idp: m.idp, caseSensitive: m.caseSensitive }));
+  const mappings = compileMappings(app.config);
   // Mapped values are extracted at ingest; raw JSON is read only for a path added to the mapping
   // since the snapshot was taken.
   const needsRaw = mappings.some((m) => appUsers.some((u) => !Object.hasOwn(u.attributes, m.app.key)));

@@ -1,12 +1,11 @@
 import type { ApiHandlers } from '../../contract/api';
 import type { AppSummaryDto, FindingDetailDto, RecordSideDto } from '../../contract/dto';
-import type { CompiledMapping } from '../analysis/attribute-drift';
+import { compileMappings, type CompiledMapping } from '../analysis/attribute-drift';
 import { sideBySide } from '../analysis/side-by-side';
 import type { SnapshotUser } from '../analysis/types';
 import { scimAppSchema } from '../config/schema';
 import { DriftlineError } from '../errors';
 import { buildFindingsReport, reportToCsv, reportToJson } from '../reports/findings-report';
-import { parseScimPath } from '../scim/scim-path';
 import { recordAtRun, type RecordAtRun } from '../store/analysis.repo';
 import { getConnectionByName, listConnections } from '../store/connections.repo';
 import { findingEvents, getFinding, latestAnalyses, listFindings, openFindingCounts } from '../store/findings.repo';
@@ -36,7 +35,7 @@ function mappingsOf(configJson: string | undefined): CompiledMapping[] {
   if (!configJson) return [];
   const parsed = scimAppSchema.safeParse(JSON.parse(configJson));
   if (!parsed.success) return [];
-  return parsed.data.attributes.map((m) => ({ app: parseScimPath(m.app), idp: m.idp, caseSensitive: m.caseSensitive }));
+  return compileMappings(parsed.data);
 }
 
 

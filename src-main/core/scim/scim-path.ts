@@ -128,9 +128,10 @@ export function writeScimPath(resource: Record<string, unknown>, path: ScimPath,
   base[attrKey] = list;
   const targets = filtered(path, list).filter(isObject);
   if (targets.length === 0 && value !== null) {
-    const simple = /^\s*(\w+)\s+eq\s+"([^"]*)"\s*$/i.exec(path.text.slice(path.text.indexOf('[') + 1, path.text.lastIndexOf(']')));
-    if (simple?.[1] && simple[2] !== undefined) {
-      const element: Record<string, unknown> = { [simple[1]]: simple[2] };
+    // A missing `emails[type eq "work"]` entry is created with its selector value, as parsed once.
+    const simple = path.simpleFilter;
+    if (simple && typeof simple.value === 'string') {
+      const element: Record<string, unknown> = { [simple.attribute]: simple.value };
       list.push(element);
       targets.push(element);
     }

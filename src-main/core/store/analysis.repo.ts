@@ -27,11 +27,29 @@ type UserRow = [
   attributesJson: string | null,
 ];
 
+/** The user_versions columns of a SnapshotUser after its resource id and remote id (UserRow order). */
+const USER_COLUMNS = 'v.user_name, v.external_id, v.email, v.active, v.status, v.given_name, v.family_name, v.display_name, v.attributes_json';
+
+function toSnapshotUser(r: UserRow): SnapshotUser {
+  return {
+    res: r[0],
+    remoteId: r[1],
+    userName: r[2],
+    externalId: r[3],
+    email: r[4],
+    active: r[5] === null ? null : r[5] === 1,
+    status: r[6],
+    givenName: r[7],
+    familyName: r[8],
+    displayName: r[9],
+    attributes: r[10] ? (JSON.parse(r[10]) as Record<string, string | null>) : {},
+  };
+}
+
 export function snapshotUsers(db: Db, ref: SnapshotRef): SnapshotUser[] {
   const rows = db
     .prepare(
-      `SELECT v.resource_id, r.remote_id, v.user_name, v.external_id, v.email, v.active, v.status, v.given_name, v.family_name,
-         v.display_name, v.attributes_json
+      `SELECT v.resource_id, r.remote_id, ${USER_COLUMNS}
        FROM user_versions v INDEXED BY user_versions_by_run JOIN resources r ON r.id = v.resource_id
        WHERE ${VALID('v', 'c', 'r')}`,
     )
@@ -40,21 +58,7 @@ export function snapshotUsers(db: Db, ref: SnapshotRef): SnapshotUser[] {
   // Rows are iterated, not collected first, so each row array dies young: this runs for every
   // account of a tenant, and a retained array per row doubles the garbage collector's work.
   const users: SnapshotUser[] = [];
-  for (const r of rows) {
-    users.push({
-      res: r[0],
-      remoteId: r[1],
-      userName: r[2],
-      externalId: r[3],
-      email: r[4],
-      active: r[5] === null ? null : r[5] === 1,
-      status: r[6],
-      givenName: r[7],
-      familyName: r[8],
-      displayName: r[9],
-      attributes: r[10] ? (JSON.parse(r[10]) as Record<string, string | null>) : {},
-    });
-  }
+  for (const r of rows) users.push(toSnapshotUser(r));
   return users;
 }
 
@@ -159,7 +163,7 @@ export function membershipDiff(
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS corr (app_res INTEGER NOT NULL, idp_res INTEGER NOT NULL, PRIMARY KEY (idp_res, app_res)) WITHOUT ROWID;
       CREATE TEMP TABLE IF NOT EXISTS gmap (app_group INTEGER PRIMARY KEY, idp_group INTEGER NOT NULL);
       CREATE TEMP TABLE IF NOT EXISTS actual (g INTEGER NOT NULL, u INTEGER NOT NULL, PRIMARY KEY (g, u)) WITHOUT ROWID;
-      CREATE TEMP TABLE IF NOT EXISTS expected (g INTEGER NOT NULL, u INTEGER NOT NULL, PRIMARY KEY (g, u)) WITHOUT ROWID;
+      CREATE TEMP TABLE IF NOT EXISTS expected (g INTEGER NOT NULL, u INTEGER NOT NULL, i INTEGER NOT NULL, PRIMARY KEY (g, u, i)) WITHOUT ROWID;
       DELETE FROM temp.corr; DELETE FROM temp.gmap; DELETE FROM temp.actual; DELETE FROM temp.expected;`);
     // One statement per table: a JSON array parameter instead of a round trip per row.
     db.prepare('INSERT OR IGNORE INTO temp.corr SELECT value ->> 0, value ->> 1 FROM json_each(?)').run(JSON.stringify(correlated));
@@ -174,19 +178,20 @@ export function membershipDiff(
     ).run(params);
     const idpMembers = `temp.gmap gm JOIN memberships im ON im.connection_id = @ic AND im.group_id = gm.idp_group
       AND im.from_run <= @ir AND (im.to_run IS NULL OR im.to_run > @ir)`;
-    db.prepare(`INSERT OR IGNORE INTO temp.expected SELECT gm.app_group, c.app_res FROM ${idpMembers} JOIN temp.corr c ON c.idp_res = im.member_id`).run(params);
+    // Each expected account keeps the IdP person it comes from, so `missing` below reads this table
+    // instead of joining the IdP memberships a second time.
+    db.prepare(`INSERT OR IGNORE INTO temp.expected SELECT gm.app_group, c.app_res, im.member_id FROM ${idpMembers} JOIN temp.corr c ON c.idp_res = im.member_id`).run(params);
     const stale = db
       .prepare('SELECT g, u FROM temp.actual a WHERE NOT EXISTS (SELECT 1 FROM temp.expected e WHERE e.g = a.g AND e.u = a.u)')
       .raw()
       .all() as Array<[number, number]>;
     const missing = db
       .prepare(
-        `SELECT DISTINCT gm.app_group, im.member_id FROM ${idpMembers}
-         WHERE EXISTS (SELECT 1 FROM temp.corr c WHERE c.idp_res = im.member_id)
-           AND NOT EXISTS (SELECT 1 FROM temp.corr c JOIN temp.actual a ON a.g = gm.app_group AND a.u = c.app_res WHERE c.idp_res = im.member_id)`,
+        `SELECT DISTINCT e.g, e.i FROM temp.expected e
+         WHERE NOT EXISTS (SELECT 1 FROM temp.corr c JOIN temp.actual a ON a.g = e.g AND a.u = c.app_res WHERE c.idp_res = e.i)`,
       )
       .raw()
-      .all(params) as Array<[number, number]>;
+      .all() as Array<[number, number]>;
     db.exec('DELETE FROM temp.corr; DELETE FROM temp.gmap; DELETE FROM temp.actual; DELETE FROM temp.expected;');
     return { stale, missing };
   })();
@@ -204,39 +209,29 @@ export function recordAtRun(db: Db, ref: SnapshotRef, remoteId: string): RecordA
   const res = db
     .prepare('SELECT id, kind FROM resources WHERE connection_id = ? AND remote_id = ? ORDER BY kind DESC')
     .all(ref.connectionId, remoteId) as Array<{ id: number; kind: 'user' | 'group' }>;
+  const readRaw = createRawReader(db);
+  const atRun = 'v.resource_id = @res AND v.from_run <= @run AND (v.to_run IS NULL OR v.to_run > @run)';
   for (const r of res) {
-    const table = r.kind === 'user' ? 'user_versions' : 'group_versions';
-    const row = db
-      .prepare(`SELECT v.* FROM ${table} v WHERE v.resource_id = ? AND v.from_run <= ? AND (v.to_run IS NULL OR v.to_run > ?)`)
-      .get(r.id, ref.runId, ref.runId) as Record<string, unknown> | undefined;
-    if (!row) continue;
-    const raw = createRawReader(db)({ chunk: Number(row.raw_chunk), offset: Number(row.raw_offset), length: Number(row.raw_length) });
+    const params = { res: r.id, run: ref.runId, remoteId };
     if (r.kind === 'group') {
+      const row = db
+        .prepare(`SELECT v.display_name, v.external_id, v.raw_chunk, v.raw_offset, v.raw_length FROM group_versions v WHERE ${atRun}`)
+        .raw()
+        .get(params) as [string | null, string | null, number, number, number] | undefined;
+      if (!row) continue;
       return {
         kind: 'group',
         user: null,
-        group: { res: r.id, remoteId, displayName: (row.display_name as string | null) ?? null, externalId: (row.external_id as string | null) ?? null },
-        raw,
+        group: { res: r.id, remoteId, displayName: row[0], externalId: row[1] },
+        raw: readRaw({ chunk: row[2], offset: row[3], length: row[4] }),
       };
     }
-    return {
-      kind: 'user',
-      group: null,
-      user: {
-        res: r.id,
-        remoteId,
-        userName: (row.user_name as string | null) ?? null,
-        externalId: (row.external_id as string | null) ?? null,
-        email: (row.email as string | null) ?? null,
-        active: row.active === null ? null : row.active === 1,
-        status: (row.status as string | null) ?? null,
-        givenName: (row.given_name as string | null) ?? null,
-        familyName: (row.family_name as string | null) ?? null,
-        displayName: (row.display_name as string | null) ?? null,
-        attributes: row.attributes_json ? (JSON.parse(String(row.attributes_json)) as Record<string, string | null>) : {},
-      },
-      raw,
-    };
+    const row = db
+      .prepare(`SELECT v.resource_id, @remoteId, ${USER_COLUMNS}, v.raw_chunk, v.raw_offset, v.raw_length FROM user_versions v WHERE ${atRun}`)
+      .raw()
+      .get(params) as [...UserRow, number, number, number] | undefined;
+    if (!row) continue;
+    return { kind: 'user', group: null, user: toSnapshotUser(row.slice(0, 11) as UserRow), raw: readRaw({ chunk: row[11], offset: row[12], length: row[13] }) };
   }
   return undefined;
 }

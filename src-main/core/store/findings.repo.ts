@@ -161,6 +161,12 @@ export interface FindingFilter {
   severities?: readonly Severity[];
 }
 
+/** A finding's DTO columns, with its app's name; callers add WHERE and ORDER BY. */
+const SELECT_FINDING_DTO = `SELECT f.key, f.type, f.severity, f.status, c.name AS app, f.message, f.user_name AS userName, f.group_name AS "group",
+    f.attribute, f.idp_value AS idpValue, f.app_value AS appValue, f.app_remote_id AS appId, f.idp_remote_id AS idpId,
+    f.match_rule AS matchRule, f.first_seen_at AS firstSeen, f.last_seen_at AS lastSeen, f.resolved_at AS resolvedAt`;
+const FROM_FINDINGS = 'FROM findings f JOIN connections c ON c.id = f.app_connection_id';
+
 interface FindingRow extends Omit<FindingDto, 'type' | 'severity' | 'status'> {
   type: string;
   severity: string;
@@ -187,10 +193,8 @@ export function listFindings(db: Db, filter: FindingFilter = {}): FindingDto[] {
   inList('f.severity', 'v', filter.severities);
   const rows = db
     .prepare(
-      `SELECT f.key, f.type, f.severity, f.status, c.name AS app, f.message, f.user_name AS userName, f.group_name AS "group",
-         f.attribute, f.idp_value AS idpValue, f.app_value AS appValue, f.app_remote_id AS appId, f.idp_remote_id AS idpId,
-         f.match_rule AS matchRule, f.first_seen_at AS firstSeen, f.last_seen_at AS lastSeen, f.resolved_at AS resolvedAt
-       FROM findings f JOIN connections c ON c.id = f.app_connection_id
+      `${SELECT_FINDING_DTO}
+       ${FROM_FINDINGS}
        ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY CASE f.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, c.name, f.type, f.user_name, f.key`,
     )
@@ -234,27 +238,22 @@ export interface FindingRecord {
 export function getFinding(db: Db, key: string): FindingRecord | undefined {
   const row = db
     .prepare(
-      `SELECT f.id, f.app_connection_id AS appConnectionId, f.app_run_id AS appRunId, f.idp_run_id AS idpRunId,
-         f.details_json AS detailsJson
-       FROM findings f WHERE f.key = ?`,
+      `${SELECT_FINDING_DTO}, f.id AS _id, f.app_connection_id AS _appConnectionId, f.app_run_id AS _appRunId, f.idp_run_id AS _idpRunId,
+         f.details_json AS _detailsJson
+       ${FROM_FINDINGS} WHERE f.key = ?`,
     )
-    .get(key) as { id: number; appConnectionId: number; appRunId: number | null; idpRunId: number | null; detailsJson: string | null } | undefined;
+    .get(key) as
+    | (FindingDto & { _id: number; _appConnectionId: number; _appRunId: number | null; _idpRunId: number | null; _detailsJson: string | null })
+    | undefined;
   if (!row) return undefined;
-  const dto = db
-    .prepare(
-      `SELECT f.key, f.type, f.severity, f.status, c.name AS app, f.message, f.user_name AS userName, f.group_name AS "group",
-         f.attribute, f.idp_value AS idpValue, f.app_value AS appValue, f.app_remote_id AS appId, f.idp_remote_id AS idpId,
-         f.match_rule AS matchRule, f.first_seen_at AS firstSeen, f.last_seen_at AS lastSeen, f.resolved_at AS resolvedAt
-       FROM findings f JOIN connections c ON c.id = f.app_connection_id WHERE f.id = ?`,
-    )
-    .get(row.id) as FindingDto;
+  const { _id, _appConnectionId, _appRunId, _idpRunId, _detailsJson, ...dto } = row;
   return {
-    id: row.id,
+    id: _id,
     dto,
-    appConnectionId: row.appConnectionId,
-    appRunId: row.appRunId,
-    idpRunId: row.idpRunId,
-    details: row.detailsJson ? (JSON.parse(row.detailsJson) as Record<string, unknown>) : {},
+    appConnectionId: _appConnectionId,
+    appRunId: _appRunId,
+    idpRunId: _idpRunId,
+    details: _detailsJson ? (JSON.parse(_detailsJson) as Record<string, unknown>) : {},
   };
 }
 
@@ -276,19 +275,22 @@ export function openFindingCounts(db: Db): Array<{ appConnectionId: number; type
     .all() as Array<{ appConnectionId: number; type: FindingType; severity: Severity; n: number }>;
 }
 
+/** Moves a finding to a status and records the move in its history. */
+function changeStatus(db: Db, id: number, status: FindingStatus, note: string): void {
+  db.prepare('UPDATE findings SET status = ? WHERE id = ?').run(status, id);
+  db.prepare('INSERT INTO finding_events (finding_id, at, status, note) VALUES (?, ?, ?, ?)').run(id, new Date().toISOString(), status, note);
+}
+
 /** Records that a confirmed Driftline write fixed a finding; the next sync confirms it (resolved) or reopens it. */
 export function markFindingFixed(db: Db, key: string, note: string): void {
   const row = db.prepare(`SELECT id FROM findings WHERE key = ? AND status IN ('open', 'accepted')`).get(key) as { id: number } | undefined;
-  if (!row) return;
-  db.prepare(`UPDATE findings SET status = 'fixed' WHERE id = ?`).run(row.id);
-  db.prepare('INSERT INTO finding_events (finding_id, at, status, note) VALUES (?, ?, ?, ?)').run(row.id, new Date().toISOString(), 'fixed', note);
+  if (row) changeStatus(db, row.id, 'fixed', note);
 }
 
 /** Sets an open/accepted finding's status with a history entry (exceptions). */
 export function setFindingStatus(db: Db, key: string, status: 'open' | 'accepted', note: string): boolean {
   const row = db.prepare('SELECT id, status FROM findings WHERE key = ?').get(key) as { id: number; status: FindingStatus } | undefined;
   if (!row || row.status === 'resolved') return false;
-  db.prepare('UPDATE findings SET status = ? WHERE id = ?').run(status, row.id);
-  db.prepare('INSERT INTO finding_events (finding_id, at, status, note) VALUES (?, ?, ?, ?)').run(row.id, new Date().toISOString(), status, note);
+  changeStatus(db, row.id, status, note);
   return true;
 }

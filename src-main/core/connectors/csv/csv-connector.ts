@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import type { CsvIdpConfig } from '../../config/schema';
 import { DriftlineError } from '../../errors';
 import type { Coverage, UserRecord } from '../../model';
+import { createWriteTracker } from '../../util/write-tracker';
 import type { Connector, PollContext, PollResult } from '../types';
 import type { CsvReadResult, CsvRow } from './csv-file';
 import { readCsvFile, throwIfCancelled } from './csv-file';
@@ -81,8 +82,7 @@ function createPeopleImport(path: string, ctx: PollContext): { onRow(row: CsvRow
   let layout: CsvLayout | null = null;
   let rows = 0;
   let page: UserRecord[] = [];
-  const userWrites: Array<Promise<void>> = [];
-  let writeError: unknown = null;
+  const userWrites = createWriteTracker();
   let unnamedColumnsHoldValues = false;
 
   const problemsError = (): DriftlineError => {
@@ -92,11 +92,7 @@ function createPeopleImport(path: string, ctx: PollContext): { onRow(row: CsvRow
   const flushUsers = (): void => {
     // csv-parse hands rows over synchronously: the pages' writes are collected and awaited at the end.
     if (page.length > 0) {
-      userWrites.push(
-        ctx.sink.users(page).catch((err: unknown) => {
-          writeError ??= err;
-        }),
-      );
+      userWrites.track(ctx.sink.users(page));
     }
     page = [];
   };
@@ -149,8 +145,7 @@ function createPeopleImport(path: string, ctx: PollContext): { onRow(row: CsvRow
         );
       }
       flushUsers();
-      await Promise.all(userWrites);
-      if (writeError !== null) throw writeError;
+      await userWrites.settled();
       ctx.progress({ phase: 'users', resources: rows });
 
       const records = groups.records();

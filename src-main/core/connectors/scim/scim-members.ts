@@ -2,11 +2,12 @@ import { isDriftlineError } from '../../errors';
 import type { HttpClient } from '../../http/types';
 import type { MemberRef } from '../../model';
 import { runBounded } from '../../util/concurrency';
+import { createWriteTracker } from '../../util/write-tracker';
 import type { PollContext } from '../types';
 import { normalizeMembers, normalizeScimGroup } from './scim-normalize';
 
 /** Errors that end the whole run rather than one group's member listing. */
-export function isRunFatal(err: unknown): boolean {
+function isRunFatal(err: unknown): boolean {
   return !isDriftlineError(err) || ['auth_rejected', 'cancelled', 'rate_limited', 'tls_untrusted', 'secret_missing'].includes(err.code);
 }
 
@@ -40,17 +41,13 @@ export function createMemberReader(http: HttpClient, ctx: PollContext, warnings:
   let anyMembers = false;
   let skippedEntries = 0;
   // Member lists are handed over as they settle; finish() waits until the store has them all.
-  const writes: Array<Promise<void>> = [];
-  let writeError: unknown = null;
-  const write = (groupId: string, list: MemberRef[] | null): void =>
-    void writes.push(
-      ctx.sink.members(groupId, list).catch((err: unknown) => {
-        writeError ??= err;
-      }),
-    );
-  const settled = async (): Promise<void> => {
-    await Promise.all(writes);
-    if (writeError !== null) throw writeError;
+  const writes = createWriteTracker();
+  const write = (groupId: string, list: MemberRef[] | null): void => writes.track(ctx.sink.members(groupId, list));
+  // The first non-empty list shows this server lists members: the empty ones held back are real.
+  const sawMembers = (): void => {
+    if (anyMembers) return;
+    anyMembers = true;
+    for (const gid of emptyPending.splice(0)) write(gid, []);
   };
 
   const deliver = (groupId: string, list: MemberRef[] | null): void => {
@@ -67,10 +64,7 @@ export function createMemberReader(http: HttpClient, ctx: PollContext, warnings:
       emptyPending.push(groupId);
       return;
     }
-    if (!anyMembers) {
-      anyMembers = true;
-      for (const gid of emptyPending.splice(0)) write(gid, []);
-    }
+    sawMembers();
     write(groupId, list);
   };
 
@@ -102,10 +96,7 @@ export function createMemberReader(http: HttpClient, ctx: PollContext, warnings:
         deliver(groupId, list);
         return undefined;
       }
-      if (!anyMembers) {
-        anyMembers = true;
-        for (const gid of emptyPending.splice(0)) write(gid, []);
-      }
+      sawMembers();
       return list;
     },
 
@@ -125,11 +116,11 @@ export function createMemberReader(http: HttpClient, ctx: PollContext, warnings:
         deliver(groupId, list);
         ctx.progress({ phase: 'members', resources: ++done, total: toFetch.length });
       });
-      await settled();
+      await writes.settled();
       if (skippedEntries > 0) warnings.push(`${skippedEntries} group member entries had no "value" and were ignored.`);
       if (!anyMembers && emptyPending.length > 0) {
         for (const gid of emptyPending) write(gid, null);
-        await settled();
+        await writes.settled();
         return {
           unread: unread + emptyPending.length,
           reason: `The app returned no members for any of its ${groups} groups. Driftline cannot tell empty groups from an app that hides members (as AWS IAM Identity Center does), so it draws no membership conclusions.`,
