@@ -11,9 +11,10 @@ import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, re
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { electronBinding } from './electron-binding.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const outDir = join(root, 'build', 'electron');
+const binding = electronBinding(root);
 const sqliteDir = join(root, 'node_modules', 'better-sqlite3');
 
 function readJson(file) {
@@ -136,19 +137,19 @@ try {
     console.error(
       `\nThe prebuilt binary comes from github.com; compiling needs Electron's headers from https://electronjs.org/headers,` +
         `\npython3 and a C++ toolchain. Without network access to those hosts this step cannot succeed.` +
-        `\nUntil ${relative(root, join(outDir, 'better_sqlite3.node'))} exists, the desktop app refuses to start (with this advice);` +
+        `\nUntil ${relative(root, binding.file)} exists, the desktop app refuses to start (with this advice);` +
         `\nbrowser mode (\`npx driftline serve\`), the CLI and \`npm test\` use the Node build and are unaffected.`,
     );
     process.exitCode = 1;
   } else {
-    mkdirSync(outDir, { recursive: true });
+    mkdirSync(binding.dir, { recursive: true });
     // Copy then rename, so a running app never sees a half-written binding.
-    const tmp = join(outDir, `better_sqlite3.node.${process.pid}.tmp`);
+    const tmp = `${binding.file}.${process.pid}.tmp`;
     copyFileSync(success.built, tmp);
     chmodSync(tmp, 0o755);
-    renameSync(tmp, join(outDir, 'better_sqlite3.node'));
-    writeFileSync(join(outDir, 'better_sqlite3.json'), `${JSON.stringify({ electron: version, abi, betterSqlite3: sqliteVersion }, null, 2)}\n`);
-    console.log(`rebuild:electron: wrote ${relative(root, join(outDir, 'better_sqlite3.node'))} for Electron ${version}.`);
+    renameSync(tmp, binding.file);
+    writeFileSync(binding.stamp, `${JSON.stringify({ electron: version, abi, betterSqlite3: sqliteVersion }, null, 2)}\n`);
+    console.log(`rebuild:electron: wrote ${relative(root, binding.file)} for Electron ${version}.`);
   }
 } finally {
   rmSync(scratch, { recursive: true, force: true });

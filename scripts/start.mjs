@@ -7,6 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { electronBindingCurrent } from './electron-binding.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const extraArgs = process.argv.slice(2);
@@ -19,21 +20,10 @@ function electronBinary() {
   return existsSync(binary) ? binary : null;
 }
 
-/** Whether build/electron holds a better-sqlite3 built for the installed Electron (the stamp says which). */
-function electronBindingCurrent() {
-  try {
-    const version = JSON.parse(readFileSync(join(root, 'node_modules', 'electron', 'package.json'), 'utf8')).version;
-    const stamp = JSON.parse(readFileSync(join(root, 'build', 'electron', 'better_sqlite3.json'), 'utf8'));
-    return stamp.electron === version && existsSync(join(root, 'build', 'electron', 'better_sqlite3.node'));
-  } catch {
-    return false;
-  }
-}
-
 const binary = electronBinary();
 let child;
 if (binary) {
-  if (!electronBindingCurrent()) {
+  if (!electronBindingCurrent(root)) {
     // Once per Electron version. On failure the app still starts and its dialog repeats the advice.
     console.log('driftline: building the database driver for Electron (once per Electron version)…');
     spawnSync(process.execPath, [join(root, 'scripts', 'rebuild-electron.mjs')], { cwd: root, stdio: 'inherit' });

@@ -29,6 +29,8 @@ export interface RemediationFixture {
   /** The key of the open finding of this type (optionally: about this user). */
   finding(type: FindingType, userName?: string): string;
   sync(): Promise<void>;
+  /** Someone else changes a user in the app (straight to it, not through the proxy Driftline uses). */
+  changeInApp(userId: string, operation: { op: 'replace'; path: string; value: unknown }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -75,6 +77,14 @@ export async function remediationFixture(
       const f = listFindings(ws.db, { types: [type], statuses: ['open'] }).find((x) => userName === undefined || x.userName === userName);
       if (!f) throw new Error(`no open ${type} finding${userName ? ` for ${userName}` : ''}`);
       return f.key;
+    },
+    async changeInApp(userId, operation) {
+      const res = await fetch(`${scim.url}/Users/${encodeURIComponent(userId)}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${FIXTURE_TOKENS.scim}`, 'content-type': 'application/scim+json' },
+        body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [operation] }),
+      });
+      if (!res.ok) throw new Error(`changing ${userId} in the app failed: ${res.status}`);
     },
     async close() {
       await Promise.all([proxy.close(), scim.close(), okta.close()]);

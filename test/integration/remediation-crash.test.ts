@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { demoConfig, DEMO_TOKEN_ENV } from '../../src-main/demo/demo-tenant';
 import { getAction } from '../../src-main/core/store/actions.repo';
 import { startChild } from '../helpers/child-process';
@@ -15,14 +15,6 @@ const open: RemediationFixture[] = [];
 afterEach(async () => {
   for (const f of open.splice(0)) await f.close();
 });
-
-async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /**
  * A child process applies the plan; the app receives the write and never answers; the parent kills
@@ -42,7 +34,7 @@ async function killBetweenSentAndResponse(applyOnServer: boolean): Promise<{ f: 
   });
   try {
     await child.waitForStdout((out) => (out.includes('applying') ? true : undefined), 20_000);
-    await waitFor(() => f.proxy.seen.some((r) => r.method === 'PATCH'), 20_000);
+    await vi.waitFor(() => expect(f.proxy.seen.some((r) => r.method === 'PATCH')).toBe(true), { timeout: 20_000, interval: 20 });
     expect(getAction(f.ws.db, plan.id)?.state).toBe('sent');
   } finally {
     child.process.kill('SIGKILL');

@@ -78,12 +78,7 @@ describe('remediation against a real SCIM server', () => {
   it('already in the desired state: success without a write', async () => {
     const f = await fixture();
     const plan = f.actions.plan(f.finding('deprovision_missed', 'dana.leaver@acme.example'));
-    f.proxy.rule = null;
-    await fetch(`${f.scim.url}/Users/crm-dana.leaver`, {
-      method: 'PATCH',
-      headers: { authorization: 'Bearer scim-token-remediation-canary', 'content-type': 'application/scim+json' },
-      body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'active', value: false }] }),
-    });
+    await f.changeInApp('crm-dana.leaver', { op: 'replace', path: 'active', value: false });
     const done = await f.actions.apply(plan.id);
     expect(done.state).toBe('confirmed');
     expect(done.outcome).toMatch(/nothing was sent/);
@@ -93,11 +88,7 @@ describe('remediation against a real SCIM server', () => {
   it('aborts a stale plan when the account changed between plan and apply', async () => {
     const f = await fixture();
     const plan = f.actions.plan(f.finding('deprovision_missed', 'sam.suspended@acme.example'));
-    await fetch(`${f.scim.url}/Users/crm-sam.suspended`, {
-      method: 'PATCH',
-      headers: { authorization: 'Bearer scim-token-remediation-canary', 'content-type': 'application/scim+json' },
-      body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'title', value: 'Changed meanwhile' }] }),
-    });
+    await f.changeInApp('crm-sam.suspended', { op: 'replace', path: 'title', value: 'Changed meanwhile' });
     const done = await f.actions.apply(plan.id);
     expect(done.state).toBe('stale');
     expect(writes(f)).toEqual([]);
@@ -199,11 +190,7 @@ describe('remediation against a real SCIM server', () => {
   it('offers no undo for a write that found the target already right (nothing was sent)', async () => {
     const f = await fixture();
     const plan = f.actions.plan(f.finding('deprovision_missed', 'dana.leaver@acme.example'));
-    await fetch(`${f.scim.url}/Users/crm-dana.leaver`, {
-      method: 'PATCH',
-      headers: { authorization: 'Bearer scim-token-remediation-canary', 'content-type': 'application/scim+json' },
-      body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'active', value: false }] }),
-    });
+    await f.changeInApp('crm-dana.leaver', { op: 'replace', path: 'active', value: false });
     expect(await f.actions.apply(plan.id)).toMatchObject({ state: 'confirmed', sent: null, undoable: false });
     await expect(f.actions.undo(plan.id)).rejects.toThrowError(/Nothing was sent/);
   });

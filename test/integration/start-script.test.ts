@@ -13,7 +13,7 @@ const tempDir = useTempDir();
 function rootWithoutElectron(): string {
   const root = tempDir();
   mkdirSync(join(root, 'scripts'));
-  cpSync(join(repo, 'scripts', 'start.mjs'), join(root, 'scripts', 'start.mjs'));
+  for (const script of ['start.mjs', 'electron-binding.mjs']) cpSync(join(repo, 'scripts', script), join(root, 'scripts', script));
   // bin/driftline.js finds the built CLI relative to its real location (the repo's out/).
   symlinkSync(join(repo, 'bin'), join(root, 'bin'));
   return root;
@@ -68,7 +68,7 @@ describe('npm start (scripts/start.mjs)', () => {
       const root = tempDir();
       const log = join(root, 'calls.log');
       mkdirSync(join(root, 'scripts'));
-      cpSync(join(repo, 'scripts', 'start.mjs'), join(root, 'scripts', 'start.mjs'));
+      for (const script of ['start.mjs', 'electron-binding.mjs']) cpSync(join(repo, 'scripts', script), join(root, 'scripts', script));
       writeFileSync(
         join(root, 'scripts', 'rebuild-electron.mjs'),
         `import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';

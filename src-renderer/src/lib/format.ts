@@ -45,3 +45,9 @@ export function formatCount(n: number): string {
 export function plural(n: number, word: string): string {
   return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
 }
+
+/** How long a finished run took; null while it runs. */
+export function runDuration(run: { startedAt: string; finishedAt: string | null }): string | null {
+  if (!run.finishedAt) return null;
+  return formatDuration(new Date(run.finishedAt).getTime() - new Date(run.startedAt).getTime());
+}

@@ -14,7 +14,7 @@ export interface PageGlobals {
   process?: unknown;
   module?: unknown;
   __driftlineInjected?: boolean;
-  location: { href: string; hash: string };
+  location: { href: string };
   open(url: string): unknown;
   document: {
     head: { append(node: unknown): void };
@@ -35,32 +35,11 @@ export class DriftlineWindow {
   /** Follows the main navigation's link, as a user does. */
   async navigate(view: View): Promise<void> {
     await this.byTestId(`nav-${view}`).click();
+    await this.waitForView(view);
+  }
+
+  /** Waits until the main navigation marks this screen as the current one. */
+  async waitForView(view: View): Promise<void> {
     await this.page.locator(`[data-testid="nav-${view}"][aria-current="page"]`).waitFor();
-  }
-
-  /** In-page hash route change: no navigation event, so the navigation guard is not involved. */
-  async goTo(view: View): Promise<void> {
-    await this.page.evaluate((v) => {
-      (globalThis as unknown as PageGlobals).location.hash = `#/${v}`;
-    }, view);
-  }
-
-  async openDemo(): Promise<void> {
-    await this.byTestId('first-run').waitFor({ state: 'visible' });
-    await this.byTestId('open-demo').first().click();
-    await this.byTestId('demo-banner').waitFor({ state: 'visible' });
-  }
-
-  async syncAll(timeoutMs: number): Promise<void> {
-    await this.goTo('sync');
-    const button = this.byTestId('sync-all');
-    await button.waitFor({ state: 'visible' });
-    await button.click();
-    // The button shows a spinner while the runs start; the runs end when cancel-all disappears.
-    await this.byTestId('sync-cancel-all').waitFor({ state: 'hidden', timeout: timeoutMs });
-  }
-
-  findingRows(): Locator {
-    return this.byTestId('findings-row');
   }
 }

@@ -13,7 +13,7 @@ export class FirstRunPage {
   async openDemo(): Promise<SyncPage> {
     await this.win.byTestId('open-demo').click();
     await this.win.byTestId('demo-banner').waitFor();
-    await this.win.page.locator('[data-testid="nav-sync"][aria-current="page"]').waitFor();
+    await this.win.waitForView('sync');
     return new SyncPage(this.win);
   }
 }

@@ -1,8 +1,9 @@
-import { Alert, Button, Code, Group, Modal, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Modal, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
 import { useRef, useState, type FormEvent } from 'react';
 import type { ConnectionDto } from '../../../../src-main/contract/dto';
 import type { ErrorInfo } from '../../../../src-main/contract/errors';
 import { toErrorInfo } from '../../api/client';
+import { ErrorAlert } from '../../components/error-alert';
 import { IconAlert } from '../../components/icons';
 import { notifySuccess } from '../../components/notify';
 import { useAppStore } from '../../store/store-context';
@@ -96,12 +97,11 @@ function ConnectionForm({ existing, otherIdp, onDone }: { existing: ConnectionDt
         {draft.type === 'csv' && <CsvFields draft={draft} errors={errors} onChange={setDraft} />}
 
         {failure && (
-          <Alert color="red" variant="light" icon={<IconAlert />} title={failure.code === 'config_invalid' ? 'Driftline cannot use this configuration' : 'Could not save'} data-testid="connection-form-error">
-            <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
-              {failure.message}
-            </Text>
-            <Code mt={6}>{failure.code}</Code>
-          </Alert>
+          <ErrorAlert
+            title={failure.code === 'config_invalid' ? 'Driftline cannot use this configuration' : 'Could not save'}
+            error={failure}
+            testId="connection-form-error"
+          />
         )}
         {!failure && Object.keys(errors).length > 0 && (
           <Alert color="red" variant="light" icon={<IconAlert />} data-testid="connection-form-error">

@@ -2,7 +2,7 @@ import { Table, Text, Tooltip } from '@mantine/core';
 import type { RunDto } from '../../../../src-main/contract/dto';
 import { RunStateBadge } from '../../components/badges';
 import { Timestamp } from '../../components/timestamp';
-import { formatCount, formatDuration } from '../../lib/format';
+import { formatCount, runDuration } from '../../lib/format';
 
 function count(n: number | null): string {
   return n === null ? '—' : formatCount(n);
@@ -44,7 +44,7 @@ export function RunsTable({ runs }: { runs: RunDto[] }) {
                 <Table.Td>
                   <Timestamp iso={run.startedAt} size="sm" />
                 </Table.Td>
-                <Table.Td>{run.finishedAt ? formatDuration(new Date(run.finishedAt).getTime() - new Date(run.startedAt).getTime()) : '—'}</Table.Td>
+                <Table.Td>{runDuration(run) ?? '—'}</Table.Td>
                 <Table.Td ta="right">{count(run.users)}</Table.Td>
                 <Table.Td ta="right">{count(run.groups)}</Table.Td>
                 <Table.Td ta="right">{count(run.memberships)}</Table.Td>

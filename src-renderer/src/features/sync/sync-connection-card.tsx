@@ -6,15 +6,10 @@ import { ErrorAlert } from '../../components/error-alert';
 import { IconAlert, IconStop, IconSync } from '../../components/icons';
 import { notifyError } from '../../components/notify';
 import { Timestamp } from '../../components/timestamp';
-import { formatCount, formatDuration } from '../../lib/format';
+import { formatCount, runDuration } from '../../lib/format';
 import { useAppStore } from '../../store/store-context';
 import { isFinished, isRunning, type SyncCard } from '../../store/sync.slice';
 import { SyncProgress } from './sync-progress';
-
-function runDuration(run: RunDto): string | null {
-  if (!run.finishedAt) return null;
-  return formatDuration(new Date(run.finishedAt).getTime() - new Date(run.startedAt).getTime());
-}
 
 /** The last run as recorded: outcome, counts, the error in words, and what it could not see. */
 function LastRun({ run, now }: { run: RunDto; now: number }) {

@@ -3,7 +3,7 @@ import type { SyncPhaseDto } from '../../../../src-main/contract/dto';
 import { IconCheck } from '../../components/icons';
 import { formatCount, formatDuration } from '../../lib/format';
 import { capitalize } from '../../lib/labels';
-import type { SyncCard } from '../../store/sync.slice';
+import { isRunning, type SyncCard } from '../../store/sync.slice';
 
 const PHASES: readonly SyncPhaseDto[] = ['discovery', 'users', 'groups', 'members', 'commit'];
 
@@ -23,7 +23,7 @@ function Stat({ label, value, hint, testId }: { label: string; value: string; hi
 /** Live progress of one sync (and, once it ended, what it came to). */
 export function SyncProgress({ card, now }: { card: SyncCard; now: number }) {
   const p = card.progress;
-  const live = card.state === 'starting' || card.state === 'running';
+  const live = isRunning(card);
   const phaseIndex = p ? PHASES.indexOf(p.phase) : -1;
   const elapsed = live ? Math.max(card.elapsedMs, now - card.startedAt) : card.elapsedMs;
   const percent = !live ? 100 : p?.total ? Math.min(100, (p.resources / p.total) * 100) : 100;
