@@ -11,8 +11,10 @@ export default defineConfig({
       rollupOptions: {
         input: {
           cli: resolve(__dirname, 'src-main/hosts/cli/main.ts'),
-          // Loaded with new Worker(): sync writes run in their own thread.
+          // Loaded with new Worker(): sync writes run in their own thread, and each connection's
+          // poll (HTTP, JSON.parse, normalization) in another.
           'snapshot-worker': resolve(__dirname, 'src-main/core/store/snapshot-worker.ts'),
+          'sync-worker': resolve(__dirname, 'src-main/core/sync/sync-worker.ts'),
           bench: resolve(__dirname, 'test/bench/bench.ts'),
           // package.json "main": out/main/index.js
           index: resolve(__dirname, 'src-main/hosts/electron/main.ts'),

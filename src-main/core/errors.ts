@@ -31,6 +31,11 @@ export function toErrorInfo(err: unknown): ErrorInfo {
   return { code: 'internal', message: `Unexpected internal error: ${detail}` };
 }
 
+/** The error an ErrorInfo describes, rebuilt on the far side of a thread boundary. */
+export function fromErrorInfo(info: ErrorInfo): DriftlineError {
+  return new DriftlineError(info.code, info.message);
+}
+
 export function isDriftlineError(err: unknown, code?: ErrorCode): err is DriftlineError {
   return err instanceof DriftlineError && (code === undefined || err.code === code);
 }

@@ -9,7 +9,9 @@ import { openDatabase, type Db, type OpenOptions } from './store/database';
 import { defaultSnapshotStore } from './store/default-snapshot-store';
 import type { SnapshotStore } from './store/snapshot-store';
 import { recoverInterruptedRuns } from './store/runs.repo';
-import { syncConnection, type SyncOutcome, type SyncProgress } from './sync/sync-connection';
+import { syncConnection, type PollSource, type SyncOutcome, type SyncProgress } from './sync/sync-connection';
+import { pollInWorker } from './sync/worker-poll';
+import { builtWorkerFile } from './util/built-worker';
 
 export interface WorkspaceConnection<C extends ConnectionConfig = ConnectionConfig> {
   id: number;
@@ -69,6 +71,22 @@ export function openDataDir(dataDir: string, options: OpenOptions = {}): Db {
   return db;
 }
 
+/**
+ * Where a connection's poll runs. From the build, with the store in its own thread, each poll runs
+ * in a sync worker that writes its pages straight to the store's thread: fetching, parsing and
+ * normalizing megabytes of JSON never stalls this thread. From sources (tests), it runs here with
+ * the given HTTP factory.
+ */
+export function pollSourceFor(c: WorkspaceConnection, store: SnapshotStore, env: ConnectorEnv): PollSource {
+  const workerFile = builtWorkerFile('sync-worker');
+  const { openPort } = store;
+  if (workerFile && openPort) {
+    const withPort = { sink: store.sink.bind(store), openPort: openPort.bind(store) };
+    return { poll: pollInWorker({ workerFile, config: c.config, baseDir: env.baseDir, secrets: env.secrets, store: withPort }) };
+  }
+  return { connector: (createHttpClient) => createConnector(c.config, { ...env, createHttpClient }), createHttpClient: env.createHttpClient };
+}
+
 export interface SyncAllOptions extends ConnectorEnv {
   /** Cancels one connection's sync (the CLI passes one signal for all). */
   signalFor(name: string): AbortSignal;
@@ -78,7 +96,10 @@ export interface SyncAllOptions extends ConnectorEnv {
   onFinished?: (outcome: SyncOutcome) => void;
   /** The host's better-sqlite3 binding, for the sync's bulk connection. */
   database?: Pick<OpenOptions, 'nativeBinding'>;
-  /** Where the pages go (default: a worker thread when running from the build, else this thread). */
+  /**
+   * Where the pages go (default: a worker thread when running from the build, else this thread). A
+   * store with `openPort` has each poll run in a sync worker when running from the build.
+   */
   openStore?: (file: string, options: Pick<OpenOptions, 'nativeBinding'>) => SnapshotStore;
   /** Limit to these connection names (default: the IdP and every app). */
   only?: readonly string[];
@@ -99,11 +120,10 @@ export async function syncWorkspace(
     const syncs = await Promise.all(
       targets.map((c) =>
       syncConnection({
+        ...pollSourceFor(c, store, options),
         store,
         connectionId: c.id,
         name: c.name,
-        connector: (createHttpClient) => createConnector(c.config, { ...options, createHttpClient }),
-        createHttpClient: options.createHttpClient,
         signal: options.signalFor(c.name),
         logger: options.logger,
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),

@@ -18,6 +18,8 @@ export interface LoopStats {
   sampledPeakRssMiB: number;
   /** The five longest heartbeat gaps: when they ended (ms after the watch started) and how long they were. */
   worstGaps: Array<{ atMs: number; gapMs: number }>;
+  /** Time the main thread's event loop spent running code rather than waiting (event-loop utilization). */
+  activeMs: number;
 }
 
 /**
@@ -27,6 +29,7 @@ export interface LoopStats {
 export function watchEventLoop(): { stop(): Promise<LoopStats> } {
   const histogram = monitorEventLoopDelay({ resolution: 10 });
   histogram.enable();
+  const utilization = performance.eventLoopUtilization();
   const start = performance.now();
   let last = start;
   const worst: Array<{ atMs: number; gapMs: number }> = [];
@@ -60,6 +63,7 @@ export function watchEventLoop(): { stop(): Promise<LoopStats> } {
         stallsOver100ms: stalls,
         sampledPeakRssMiB: peakRss / MiB,
         worstGaps: worst,
+        activeMs: performance.eventLoopUtilization(utilization).active,
       };
     },
   };

@@ -7,11 +7,13 @@ import type { DbSize, LoopStats, ObjectSize } from './measure';
 import type { TenantSize } from './tenant';
 
 export interface SyncFigures {
+  /** Where the poll ran: the product's sync worker (from the build) or the main thread (run from sources). */
+  pollThread: 'sync worker' | 'main thread';
   state: string;
   error: string | null;
   /** Wall time of syncConnection, start to commit. */
   ms: number;
-  /** CPU time (user + system) of the bench process during the sync: less sensitive than wall time to other load on the machine. */
+  /** CPU time (user + system) of the bench process, all its threads, during the sync: less sensitive than wall time to other load on the machine. */
   cpuMs: number;
   /** Bytes written to storage by the bench process during the sync (WAL, checkpoints): write amplification shows here. */
   diskWriteBytes: number | null;

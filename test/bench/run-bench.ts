@@ -6,13 +6,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createConnector, type ConnectorEnv } from '../../src-main/core/connectors/create-connector';
+import type { ConnectorEnv } from '../../src-main/core/connectors/create-connector';
 import { createHttpClient } from '../../src-main/core/http/client';
-import { silentLogger } from '../../src-main/core/ports';
 import { envSecretStore } from '../../src-main/core/secrets/resolve';
 import { defaultSnapshotStore } from '../../src-main/core/store/default-snapshot-store';
 import { syncConnection } from '../../src-main/core/sync/sync-connection';
-import { DATABASE_FILE, openWorkspace, type Workspace, type WorkspaceConnection } from '../../src-main/core/workspace';
+import { DATABASE_FILE, openWorkspace, pollSourceFor, type Workspace, type WorkspaceConnection } from '../../src-main/core/workspace';
 import { benchConfig, LIMITS, TOKEN_ENV } from './config';
 import { measureFloor, type FloorResult } from './floor';
 import { createSyncProbe } from './instrument';
@@ -67,23 +66,24 @@ async function timedSync(ws: Workspace, connection: WorkspaceConnection, env: Co
   const started = performance.now();
   const cpu = process.cpuUsage();
   const written = diskWriteBytes();
-  // What syncWorkspace does for one connection (writes in the worker thread, as in the product),
-  // with the probe around the HTTP factory and the connector.
+  // What syncWorkspace does for one connection, as in the product: from the build, the poll runs in
+  // a sync worker that writes to the store's worker thread. The probe reads progress and log lines.
   const store = defaultSnapshotStore(ws.db.name);
+  const source = pollSourceFor(connection, store, env);
   const outcome = await syncConnection({
+    ...source,
     store,
     connectionId: connection.id,
     name: connection.name,
-    connector: (factory) => probe.connector(createConnector(connection.config, { ...env, createHttpClient: probe.factory(factory) })),
-    createHttpClient: env.createHttpClient,
     signal: new AbortController().signal,
-    logger: silentLogger,
+    logger: probe.logger,
     onProgress: (p) => probe.onProgress(p),
   }).finally(() => store.close());
   const ms = performance.now() - started;
   const used = process.cpuUsage(cpu);
   const writtenAfter = diskWriteBytes();
   return {
+    pollThread: 'poll' in source ? 'sync worker' : 'main thread',
     state: outcome.state,
     error: outcome.error?.message ?? null,
     ms,

@@ -1,16 +1,16 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { snapshotGroups, snapshotUsers } from '../../src-main/core/store/analysis.repo';
-import { snapshotWorkerFile } from '../../src-main/core/store/default-snapshot-store';
 import { getRun } from '../../src-main/core/store/runs.repo';
 import { createWorkerSnapshotStore } from '../../src-main/core/store/worker-snapshot-store';
+import { builtWorkerFile } from '../../src-main/core/util/built-worker';
 import { FULL_COVERAGE, connection, openTestDb } from '../helpers/store';
 import { group, user } from '../helpers/snapshot-builders';
 import { useTempDir } from '../helpers/temp-dir';
 
 // The store the built app uses: pages written by a worker thread. npm test builds first, so the
 // bundled worker exists.
-const workerFile = snapshotWorkerFile(join(__dirname, '..', '..', 'out', 'main'));
+const workerFile = builtWorkerFile('snapshot-worker', join(__dirname, '..', '..', 'out', 'main'));
 const tempDir = useTempDir();
 
 describe('worker snapshot store', () => {

@@ -175,7 +175,7 @@ async function attemptOnce(ctx: ClientContext, state: RequestState, attempt: num
       wantsFullBody: (status, contentType) => (isSuccess(status) || isAllowed(req, status)) && isJsonContentType(contentType),
     });
     const ms = ctx.clock.now() - started;
-    ctx.logger.debug('http request', { ...fields, status: raw.status, ms });
+    ctx.logger.debug('http request', { ...fields, status: raw.status, ms, bytes: raw.bytes });
     ctx.emit({ type: 'request', method: req.method, status: raw.status, ms });
     return { ok: true, raw };
   } catch (error) {

@@ -1,3 +1,4 @@
+import type { MessagePort } from 'node:worker_threads';
 import type { ErrorInfo } from '../../contract/errors';
 import type { ScimAppConfig } from '../config/schema';
 import { analyzeApp, type AnalysisOutcome, type AnalyzeTarget } from '../findings/analyze-app';
@@ -20,6 +21,11 @@ export interface SnapshotStore {
   failRun(runId: number, state: 'failed' | 'cancelled', error: ErrorInfo): Promise<void>;
   /** Compares an app's latest complete snapshot with the IdP's and records the findings. */
   analyze(app: AnalyzeTarget & { config: ScimAppConfig }, idp: AnalyzeTarget): Promise<AnalysisOutcome>;
+  /**
+   * A port on which another thread (a sync worker) makes page writes straight to the store's own
+   * thread, queued with its other calls. Only a store running in a worker thread has one.
+   */
+  openPort?(): MessagePort;
   close(): Promise<void>;
 }
 

@@ -1,24 +1,16 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { toErrorInfo } from '../errors';
 import type { SnapshotSink } from '../model';
 import { createLocalSnapshotStore } from './snapshot-store';
+import type { StoreConnect, StoreReply, StoreRequest } from './store-channel';
 
-// The worker-thread side of the worker snapshot store: the same local store, driven by messages,
-// so parsing pages (main thread) and writing them (here) use both cores and a long write never
-// stalls the app's event loop.
-
-export interface WorkerRequest {
-  id: number;
-  method: 'beginRun' | 'sink' | 'users' | 'groups' | 'members' | 'completeRun' | 'failRun' | 'analyze' | 'close';
-  args: unknown[];
-}
-
-export type WorkerReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { code: string; message: string } };
+// The worker-thread side of the worker snapshot store: the same local store, driven by messages
+// from the main thread and from the sync workers' ports, so parsing pages (sync workers) and
+// writing them (here) use both cores and a long write never stalls the app's event loop.
 
 const { file, nativeBinding } = workerData as { file: string; nativeBinding?: string };
 const store = createLocalSnapshotStore(file, nativeBinding ? { nativeBinding } : {});
 const sinks = new Map<number, SnapshotSink>();
-const port = parentPort;
 
 function sinkOf(runId: unknown): SnapshotSink {
   const sink = sinks.get(Number(runId));
@@ -26,7 +18,7 @@ function sinkOf(runId: unknown): SnapshotSink {
   return sink;
 }
 
-async function handle(req: WorkerRequest): Promise<unknown> {
+async function handle(req: StoreRequest): Promise<unknown> {
   const [a, b, c] = req.args;
   switch (req.method) {
     case 'beginRun':
@@ -53,11 +45,12 @@ async function handle(req: WorkerRequest): Promise<unknown> {
   }
 }
 
-// Requests are handled strictly one after another, in arrival order, like the local store's calls.
+// Requests are handled strictly one after another, in arrival order whichever port they came on,
+// like the local store's calls; each reply goes back on the port its request came from.
 let queue: Promise<void> = Promise.resolve();
-port?.on('message', (req: WorkerRequest) => {
+function enqueue(port: MessagePort, req: StoreRequest): void {
   queue = queue.then(async () => {
-    let reply: WorkerReply;
+    let reply: StoreReply;
     try {
       reply = { id: req.id, ok: true, value: (await handle(req)) ?? null };
     } catch (err) {
@@ -65,4 +58,10 @@ port?.on('message', (req: WorkerRequest) => {
     }
     port.postMessage(reply);
   });
+}
+
+const parent = parentPort;
+parent?.on('message', (message: StoreRequest | StoreConnect) => {
+  if ('connect' in message) message.connect.on('message', (req: StoreRequest) => enqueue(message.connect, req));
+  else enqueue(parent, message);
 });

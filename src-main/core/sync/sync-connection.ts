@@ -7,6 +7,7 @@ import type { Logger } from '../ports';
 import type { RunState } from '../store/runs.repo';
 import type { SnapshotStore } from '../store/snapshot-store';
 import type { SnapshotChanges, SnapshotTotals } from '../store/snapshot-writer';
+import { pollConnector, type RunPoll } from './poll-run';
 
 /** Live state of one connection's sync, for progress displays: the API's DTO as is. */
 export type SyncProgress = SyncProgressDto;
@@ -23,17 +24,26 @@ export interface SyncOutcome {
   elapsedMs: number;
 }
 
-export interface SyncRequest {
+/**
+ * Where the poll runs: a connector in this thread, built with the HTTP factory the sync
+ * instruments (rate-limit waits → progress), or any RunPoll (a sync worker).
+ */
+export type PollSource = { connector(createHttpClient: HttpClientFactory): Connector; createHttpClient: HttpClientFactory } | { poll: RunPoll };
+
+export type SyncRequest = PollSource & {
   store: SnapshotStore;
   connectionId: number;
   name: string;
-  /** Builds the connector with the HTTP factory the sync instruments (rate-limit waits → progress). */
-  connector(createHttpClient: HttpClientFactory): Connector;
-  createHttpClient: HttpClientFactory;
   signal: AbortSignal;
   logger: Logger;
   onProgress?: (p: SyncProgress) => void;
   now?: () => number;
+};
+
+/** The request's RunPoll; a connector in this thread writes through the store's sink opened here. */
+function runPoll(req: SyncRequest): RunPoll {
+  if ('poll' in req) return req.poll;
+  return async (run) => pollConnector(req.connector, req.createHttpClient, await req.store.sink(run.runId, run.connectionId), run);
 }
 
 /**
@@ -61,25 +71,11 @@ export async function syncConnection(req: SyncRequest): Promise<SyncOutcome> {
     progress.elapsedMs = now() - started;
     req.onProgress?.({ ...progress });
   };
-  const factory: HttpClientFactory = (options) =>
-    req.createHttpClient({
-      logger: req.logger,
-      ...options,
-      onEvent: (event) => {
-        options.onEvent?.(event);
-        if (event.type !== 'retry_wait') return;
-        progress.waits++;
-        progress.waitMs += event.delayMs;
-        progress.message = `${event.reason === 'rate_limited' ? 'Rate limited' : 'Retrying'}: waiting ${Math.ceil(event.delayMs / 1000)} s`;
-        emit();
-      },
-    });
-
   try {
-    const sink = await req.store.sink(runId, req.connectionId);
-    const result = await req.connector(factory).poll({
+    const result = await runPoll(req)({
+      runId,
+      connectionId: req.connectionId,
       signal: req.signal,
-      sink,
       logger: req.logger,
       progress: (u) => {
         if (u.phase !== progress.phase) {
@@ -92,6 +88,12 @@ export async function syncConnection(req: SyncRequest): Promise<SyncOutcome> {
         progress.resources = u.resources ?? progress.resources;
         progress.total = u.total ?? progress.total;
         progress.message = u.message ?? null;
+        emit();
+      },
+      retryWait: (event) => {
+        progress.waits++;
+        progress.waitMs += event.delayMs;
+        progress.message = `${event.reason === 'rate_limited' ? 'Rate limited' : 'Retrying'}: waiting ${Math.ceil(event.delayMs / 1000)} s`;
         emit();
       },
     });
