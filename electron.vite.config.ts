@@ -15,6 +15,8 @@ export default defineConfig({
           // poll (HTTP, JSON.parse, normalization) in another.
           'snapshot-worker': resolve(__dirname, 'src-main/core/store/snapshot-worker.ts'),
           'sync-worker': resolve(__dirname, 'src-main/core/sync/sync-worker.ts'),
+          // Analysis reads part of the snapshots in a thread of its own, on the second core.
+          'analysis-worker': resolve(__dirname, 'src-main/core/store/analysis-worker.ts'),
           bench: resolve(__dirname, 'test/bench/bench.ts'),
           // package.json "main": out/main/index.js
           index: resolve(__dirname, 'src-main/hosts/electron/main.ts'),

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { scimAppSchema, type ScimAppConfig } from '../../src-main/core/config/schema';
 import { normalizeScimGroup, normalizeScimUser } from '../../src-main/core/connectors/scim/scim-normalize';
+import { TRIMMED_CODE_POINTS, compileMappings } from '../../src-main/core/analysis/attribute-drift';
 import { analyzeApp } from '../../src-main/core/findings/analyze-app';
+import { parseScimPath } from '../../src-main/core/scim/scim-path';
 import type { Coverage, GroupRecord, UserRecord } from '../../src-main/core/model';
 import type { Db } from '../../src-main/core/store/database';
+import { driftCandidates } from '../../src-main/core/store/drift-candidates.repo';
 import { listFindings } from '../../src-main/core/store/findings.repo';
+import { latestCompleteRun } from '../../src-main/core/store/runs.repo';
 import { group, user } from '../helpers/snapshot-builders';
 import { completeSnapshot, connection, FULL_COVERAGE, openTestDb } from '../helpers/store';
 import { useTempDir } from '../helpers/temp-dir';
@@ -36,7 +40,7 @@ async function analyze(c: Case, db: Db = openTestDb(tempDir())) {
   const app = connection(db, 'CRM', 'app');
   await completeSnapshot(db, idp, c.idp, c.idp.coverage);
   await completeSnapshot(db, app, c.app, c.app.coverage);
-  const outcome = analyzeApp(db, { connectionId: app, name: 'CRM', config: appConfig(c.config) }, { connectionId: idp, name: 'HR' });
+  const outcome = await analyzeApp(db, { connectionId: app, name: 'CRM', config: appConfig(c.config) }, { connectionId: idp, name: 'HR' });
   return { db, outcome, findings: listFindings(db, { statuses: ['open'] }) };
 }
 
@@ -257,6 +261,80 @@ describe('attribute drift', () => {
   });
 });
 
+describe('attribute pre-comparison in SQL', () => {
+  // Accounts as ingested (mapped values extracted, so SQL rules out the pairs that are certainly
+  // equal) and without extraction (every value read from the raw JSON in code) must give the same
+  // findings: SQL may only ever skip pairs the code would also find equal.
+  const mapping = [
+    { app: 'title', idp: 'title' },
+    { app: `${ENT}:department`, idp: 'department', caseSensitive: false },
+    { app: 'name.givenName', idp: 'givenName' },
+    { app: 'externalId', idp: 'id' },
+    { app: 'nickName', idp: 'active' },
+  ];
+  const hints = { mappedPaths: mapping.map((m) => parseScimPath(m.app)) };
+  const people: Array<[string, Record<string, unknown>, Partial<Omit<UserRecord, 'id' | 'raw'>>]> = [
+    ['same', { title: 'Engineer', [ENT]: { department: 'Sales' }, name: { givenName: 'Zoë' } }, { givenName: 'Zoë', attributes: { title: 'Engineer', department: 'Sales' } }],
+    ['idp-nbsp', { title: 'Engineer' }, { attributes: { title: 'Engineer\u00a0' } }],
+    ['idp-tab', { title: 'Engineer' }, { attributes: { title: '\tEngineer\u2028' } }],
+    ['idp-blank', {}, { attributes: { title: ' ' } }],
+    ['case-folded', { [ENT]: { department: 'SALES' } }, { attributes: { department: 'sales' } }],
+    ['case-sensitive', { title: 'engineer' }, { attributes: { title: 'Engineer' } }],
+    ['unicode-case', { [ENT]: { department: 'STRASSE' } }, { attributes: { department: 'Straße' } }],
+    ['differs', { title: 'Manager' }, { attributes: { title: 'Engineer' } }],
+    ['missing-app', {}, { attributes: { title: 'Engineer' } }],
+    ['by-id', { externalId: 'someone-else' }, {}],
+    ['active-text', { nickName: 'false' }, {}],
+  ];
+  const idpUsers = people.map(([name, , fields]) => user(`i-${name}`, { userName: `${name}@x.com`, ...fields }));
+  const appUsers = (withHints: boolean): UserRecord[] =>
+    people.map(([name, json]) =>
+      normalizeScimUser({ id: `a-${name}`, userName: `${name}@x.com`, active: true, externalId: `i-${name}`, nickName: 'true', ...json }, withHints ? hints : {}),
+    );
+  const drift = async (withHints: boolean): Promise<string[]> =>
+    (await analyze({ idp: { users: idpUsers }, app: { users: appUsers(withHints) }, config: { attributes: mapping } })).findings
+      .map((f) => `${f.userName ?? ''} ${f.attribute ?? f.type}: ${f.idpValue ?? '∅'} | ${f.appValue ?? '∅'}`)
+      .sort();
+
+  it('finds exactly what the comparison in code finds', async () => {
+    const expected = await drift(false);
+    expect(await drift(true)).toEqual(expected);
+    expect(expected.filter((f) => f.includes(' title:'))).toEqual([
+      'case-sensitive@x.com title: Engineer | engineer',
+      'differs@x.com title: Engineer | Manager',
+      'missing-app@x.com title: Engineer | ∅',
+    ]);
+    expect(expected.filter((f) => f.includes(':department:'))).toEqual([`unicode-case@x.com ${ENT}:department: Straße | STRASSE`]);
+    expect(expected.filter((f) => f.startsWith('by-id@') || f.startsWith('active-text@'))).toEqual([
+      'active-text@x.com nickName: true | false',
+      'by-id@x.com externalId: i-by-id | someone-else',
+    ]);
+    expect(expected.some((f) => f.startsWith('same@') || f.startsWith('idp-') || f.startsWith('case-folded@'))).toBe(false);
+  });
+
+  it('leaves to the code only the pairs that are not exactly equal after trimming', async () => {
+    const { db } = await analyze({ idp: { users: idpUsers }, app: { users: appUsers(true) }, config: { attributes: mapping } });
+    const ref = (name: string): { connectionId: number; runId: number } => {
+      const connectionId = db.prepare('SELECT id FROM connections WHERE name = ?').pluck().get(name) as number;
+      return { connectionId, runId: latestCompleteRun(db, connectionId)?.id ?? -1 };
+    };
+    const res = (remoteId: string): number => db.prepare('SELECT id FROM resources WHERE remote_id = ?').pluck().get(remoteId) as number;
+    const pairs = JSON.stringify(people.map(([name]) => [res(`a-${name}`), res(`i-${name}`)]));
+    const candidates = driftCandidates(db, ref('CRM'), ref('HR'), pairs, compileMappings(appConfig({ attributes: mapping })));
+    const names = (set: Set<number> | null): Array<string | undefined> => [...(set ?? [])].map((r) => people.find(([name]) => res(`a-${name}`) === r)?.[0]).sort();
+    expect(names(candidates)).toEqual(['active-text', 'by-id', 'case-folded', 'case-sensitive', 'differs', 'missing-app', 'unicode-case']);
+    // A mapping removed since ingest leaves its values stored: the rest are compared one by one.
+    const fewer = compileMappings(appConfig({ attributes: mapping.filter((m) => m.app !== 'nickName') }));
+    expect(names(driftCandidates(db, ref('CRM'), ref('HR'), pairs, fewer))).toEqual(['by-id', 'case-folded', 'case-sensitive', 'differs', 'missing-app', 'unicode-case']);
+  });
+
+  it('matches String.prototype.trim on every code point it trims', () => {
+    const trimmed = [];
+    for (let c = 0; c <= 0xffff; c++) if (String.fromCharCode(c).trim() === '') trimmed.push(c);
+    expect(trimmed).toEqual(TRIMMED_CODE_POINTS);
+  });
+});
+
 describe('finding lifecycle', () => {
   it('keeps a stable key, resolves drift that is gone and reopens drift that returns', async () => {
     const db = openTestDb(tempDir());
@@ -293,7 +371,7 @@ describe('finding lifecycle', () => {
     const idp = connection(db, 'HR', 'idp');
     const app = connection(db, 'CRM', 'app');
     await completeSnapshot(db, app, { users: [] });
-    const outcome = analyzeApp(db, { connectionId: app, name: 'CRM', config: appConfig() }, { connectionId: idp, name: 'HR' });
+    const outcome = await analyzeApp(db, { connectionId: app, name: 'CRM', config: appConfig() }, { connectionId: idp, name: 'HR' });
     expect(outcome).toEqual({ app: 'CRM', analyzed: false, reason: 'HR has no complete sync yet.' });
   });
 });

@@ -1,8 +1,9 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { groupMembers, snapshotGroups, snapshotUsers, unreadGroups } from '../../src-main/core/store/analysis.repo';
-import { migrationHash, openDatabase } from '../../src-main/core/store/database';
+import Database from 'better-sqlite3';
+import { groupMembers, ruleCandidates, snapshotGroups, snapshotUsers, unreadGroups } from '../../src-main/core/store/analysis.repo';
+import { migrate, migrationHash, openDatabase } from '../../src-main/core/store/database';
 import { MIGRATIONS } from '../../src-main/core/store/migrations';
 import { beginRun, completeRun, failRun, getRun, latestCompleteRun, recoverInterruptedRuns } from '../../src-main/core/store/runs.repo';
 import { createSnapshotWriter } from '../../src-main/core/store/snapshot-writer';
@@ -44,6 +45,42 @@ describe('database', () => {
     db.prepare("INSERT INTO schema_migrations VALUES (999, 'future', 'x', 'now')").run();
     db.close();
     expect(() => openTestDb(dir)).toThrowError(/newer Driftline/);
+  });
+
+  it('upgrades version-2 snapshots in place: attribute names coded, folded keys only where they differ', async () => {
+    const file = join(tempDir(), 'driftline.db');
+    const old = new Database(file);
+    migrate(old, MIGRATIONS.filter((m) => m.version <= 2));
+    const app = connection(old, 'CRM');
+    const run = beginRun(old, app);
+    old.prepare("UPDATE sync_runs SET state = 'complete' WHERE id = ?").run(run);
+    old.prepare("INSERT INTO raw_chunks (id, connection_id, first_run, body) VALUES (1, ?, ?, x'')").run(app, run);
+    const insert = old.prepare(
+      `INSERT INTO user_versions (resource_id, connection_id, from_run, raw_chunk, raw_offset, raw_length, content_hash, user_name, user_name_lc, email, email_lc, active, attributes_json)
+       VALUES (?, ?, ?, 1, 0, 0, randomblob(16), ?, lower(?), ?, lower(?), 1, ?)`,
+    );
+    for (const [id, userName, attributes] of [
+      ['a', 'Ann@X.com', { title: 'Engineer', department: null }],
+      ['b', 'bob@x.com', null],
+    ] as const) {
+      const res = Number(old.prepare("INSERT INTO resources (connection_id, kind, remote_id) VALUES (?, 'user', ?)").run(app, id).lastInsertRowid);
+      insert.run(res, app, run, userName, userName, userName.toLowerCase(), userName.toLowerCase(), attributes ? JSON.stringify(attributes) : null);
+    }
+    old.close();
+
+    const db = openDatabase(file);
+    expect(snapshotUsers(db, { connectionId: app, runId: run }).map((u) => [u.remoteId, u.attributes])).toEqual([
+      ['a', { title: 'Engineer', department: null }],
+      ['b', {}],
+    ]);
+    expect(db.prepare('SELECT user_name_lc, email_lc, length(content_hash) FROM user_versions ORDER BY id').raw().all()).toEqual([
+      ['ann@x.com', null, 8],
+      [null, null, 8],
+    ]);
+    const idp = connection(db, 'HR', 'idp');
+    const idpRun = await completeSnapshot(db, idp, { users: [user('i1', { userName: 'ann@x.com' }), user('i2', { userName: 'BOB@x.com' })] });
+    const [pairs] = ruleCandidates(db, { connectionId: app, runId: run }, { connectionId: idp, runId: idpRun }, [{ appKey: 'userName', idpKey: 'userName', fold: true }]);
+    expect(pairs?.app).toHaveLength(2);
   });
 
   it('refuses a file that is not a database', async () => {

@@ -1,6 +1,6 @@
 import { DEFAULT_SEVERITY } from '../../contract/findings';
 import { findingKey } from './finding-key';
-import type { AnalysisNames, FindingDraft, SnapshotGroup, SnapshotUser } from './types';
+import type { ActiveByRes, AnalysisNames, FindingDraft, SnapshotGroup, UserLookup } from './types';
 import { label } from './user-findings';
 
 export interface GroupMappingConfig {
@@ -53,8 +53,11 @@ export interface MembershipFindingInput {
   appConnectionId: number;
   names: AnalysisNames;
   appGroups: ReadonlyMap<number, SnapshotGroup>;
-  appUsers: ReadonlyMap<number, SnapshotUser>;
-  idpUsers: ReadonlyMap<number, SnapshotUser>;
+  appUsers: ActiveByRes;
+  idpUsers: ActiveByRes;
+  /** Whole records, read only for the members a finding is about. */
+  appUser: UserLookup;
+  idpUser: UserLookup;
   /** (app group, app member) present in the app but not expected from the IdP. */
   stale: ReadonlyArray<readonly [group: number, member: number]>;
   /** (app group, IdP person) expected from the IdP, with none of the person's accounts in the app group. */
@@ -69,8 +72,8 @@ export function membershipFindings(input: MembershipFindingInput): FindingDraft[
   const base = { attribute: null, idpValue: null, appValue: null, matchRule: null };
   for (const [gRes, mRes] of input.stale) {
     const g = input.appGroups.get(gRes);
-    const u = input.appUsers.get(mRes);
-    if (!g || !u) continue;
+    if (!g || !input.appUsers.has(mRes)) continue;
+    const u = input.appUser(mRes);
     out.push({
       ...base,
       key: findingKey('stale_membership', input.appConnectionId, g.remoteId, u.remoteId),
@@ -87,10 +90,11 @@ export function membershipFindings(input: MembershipFindingInput): FindingDraft[
   for (const [gRes, iRes] of input.missing) {
     const g = input.appGroups.get(gRes);
     const mRes = input.accountOf(iRes);
-    const u = mRes === undefined ? undefined : input.appUsers.get(mRes);
-    const i = input.idpUsers.get(iRes);
+    const appActive = mRes === undefined ? undefined : input.appUsers.get(mRes);
     // Expected membership only matters for people who are active on both sides.
-    if (!g || !u || !i || i.active !== true || u.active === false) continue;
+    if (!g || mRes === undefined || appActive === undefined || appActive === false || input.idpUsers.get(iRes) !== true) continue;
+    const u = input.appUser(mRes);
+    const i = input.idpUser(iRes);
     out.push({
       ...base,
       key: findingKey('missing_membership', input.appConnectionId, g.remoteId, u.remoteId),

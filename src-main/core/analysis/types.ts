@@ -1,19 +1,28 @@
 import type { FindingType, Severity } from '../../contract/findings';
 
+/**
+ * Each user's `active` by the store's resource id: all that lifecycle decisions read of everyone.
+ * Analysis reads the whole record (SnapshotUser) only for the users a finding is about.
+ */
+export type ActiveByRes = ReadonlyMap<number, boolean | null>;
+
 /** A user of one snapshot, as analysis sees it. `res` is the store's stable resource id. */
 export interface SnapshotUser {
   res: number;
+  active: boolean | null;
   remoteId: string;
   userName: string | null;
   externalId: string | null;
   email: string | null;
-  active: boolean | null;
   status: string | null;
   givenName: string | null;
   familyName: string | null;
   displayName: string | null;
   attributes: Record<string, string | null>;
 }
+
+/** A user's whole record by resource id, read on demand. */
+export type UserLookup = (res: number) => SnapshotUser;
 
 export interface SnapshotGroup {
   res: number;

@@ -3,22 +3,25 @@ import type { Coverage } from '../model';
 import type { AttributeDifference } from './attribute-drift';
 import type { Correlation } from './correlate';
 import { findingKey } from './finding-key';
-import type { AnalysisNames, FindingDraft, SnapshotUser } from './types';
+import type { ActiveByRes, AnalysisNames, FindingDraft, SnapshotUser, UserLookup } from './types';
 
 export interface UserFindingInput {
   appConnectionId: number;
   names: AnalysisNames;
-  appUsers: readonly SnapshotUser[];
-  idpUsers: ReadonlyMap<number, SnapshotUser>;
+  appUsers: ActiveByRes;
+  idpUsers: ActiveByRes;
+  /** Whole records, read only for the users a finding is about. */
+  appUser: UserLookup;
+  idpUser: UserLookup;
   correlation: Correlation;
   /** Whether an IdP identity should have an account in the app; null when that cannot be known. */
-  inScope(idpUser: SnapshotUser): boolean | null;
+  inScope(idpRes: number): boolean | null;
   /** Words for the scope, used in messages ("members of Sales, Support"). */
   scopeLabel: string;
   idpCoverage: Coverage;
   appCoverage: Coverage;
   /** Mapped attributes that differ for a matched pair. */
-  differences(appUser: SnapshotUser, idpUser: SnapshotUser): AttributeDifference[];
+  differences(appRes: number, idpRes: number): AttributeDifference[];
 }
 
 export function label(u: SnapshotUser): string {
@@ -56,22 +59,33 @@ function accountDetails(u: SnapshotUser): Record<string, unknown> {
   return { id: u.remoteId, userName: u.userName, active: u.active, status: u.status, email: u.email };
 }
 
+/** The fields every finding about a matched account and identity carries. */
+function matchedPair(a: SnapshotUser, i: SnapshotUser, rule: string) {
+  return {
+    a,
+    i,
+    common: { userName: a.userName ?? i.userName, appRemoteId: a.remoteId, idpRemoteId: i.remoteId, matchRule: rule },
+    pair: { app: accountDetails(a), idp: accountDetails(i) },
+  };
+}
+
 /**
  * Account-level findings for one app: lifecycle (deprovision_missed, orphaned_account,
  * unassigned_access, missing_account), attribute drift, duplicates and ambiguous matches.
  * Draws no conclusion from an unknown `active`, an unknown scope, or a listing that was incomplete.
  */
 export function userFindings(input: UserFindingInput): { findings: FindingDraft[]; notes: string[] } {
-  const { names, correlation, idpUsers } = input;
+  const { names, correlation, idpUsers, appUser, idpUser } = input;
   const findings: FindingDraft[] = [];
   const notes: string[] = [];
   let orphansSkipped = 0;
   let unknownActive = 0;
 
-  for (const a of input.appUsers) {
-    const amb = correlation.ambiguous.get(a.res);
+  for (const [res, active] of input.appUsers) {
+    const amb = correlation.ambiguous.get(res);
     if (amb) {
-      const candidates = amb.idpRes.map((r) => idpUsers.get(r)).filter((u) => u !== undefined);
+      const a = appUser(res);
+      const candidates = amb.idpRes.filter((r) => idpUsers.has(r)).map(idpUser);
       findings.push(
         draft(input, 'ambiguous_match', [a.remoteId], {
           message: `"${label(a)}" in ${names.app} matches ${candidates.length} identities in ${names.idp} by ${amb.rule} (${candidates.map(label).join(', ')}); pin the right one by hand.`,
@@ -83,15 +97,16 @@ export function userFindings(input: UserFindingInput): { findings: FindingDraft[
       );
       continue;
     }
-    if (a.active === null) unknownActive++;
-    const m = correlation.matches.get(a.res);
-    const i = m ? idpUsers.get(m.idpRes) : undefined;
-    if (!m || !i) {
-      if (a.active !== true) continue;
+    if (active === null) unknownActive++;
+    const m = correlation.matches.get(res);
+    const idpActive = m ? idpUsers.get(m.idpRes) : undefined;
+    if (!m || idpActive === undefined) {
+      if (active !== true) continue;
       if (!input.idpCoverage.users) {
         orphansSkipped++;
         continue;
       }
+      const a = appUser(res);
       const hidden = input.idpCoverage.inactiveUsers ? '' : ' (or is deactivated and hidden by the IdP listing)';
       findings.push(
         draft(input, 'orphaned_account', [a.remoteId], {
@@ -103,10 +118,10 @@ export function userFindings(input: UserFindingInput): { findings: FindingDraft[
       );
       continue;
     }
-    const common = { userName: a.userName ?? i.userName, appRemoteId: a.remoteId, idpRemoteId: i.remoteId, matchRule: m.rule };
-    const pair = { app: accountDetails(a), idp: accountDetails(i) };
-    if (a.active === false) continue;
-    if (a.active === true && i.active === false) {
+    if (active === false) continue;
+    // Records are read once a finding is certain: most matched pairs produce none.
+    if (active === true && idpActive === false) {
+      const { a, i, common, pair } = matchedPair(appUser(res), idpUser(m.idpRes), m.rule);
       findings.push(
         draft(input, 'deprovision_missed', [a.remoteId], {
           ...common,
@@ -118,7 +133,8 @@ export function userFindings(input: UserFindingInput): { findings: FindingDraft[
       );
       continue;
     }
-    if (a.active === true && i.active === true && input.inScope(i) === false) {
+    if (active === true && idpActive === true && input.inScope(m.idpRes) === false) {
+      const { a, common, pair } = matchedPair(appUser(res), idpUser(m.idpRes), m.rule);
       findings.push(
         draft(input, 'unassigned_access', [a.remoteId], {
           ...common,
@@ -128,7 +144,10 @@ export function userFindings(input: UserFindingInput): { findings: FindingDraft[
       );
       continue;
     }
-    for (const d of input.differences(a, i)) {
+    const differences = input.differences(res, m.idpRes);
+    if (differences.length === 0) continue;
+    const { a, common, pair } = matchedPair(appUser(res), idpUser(m.idpRes), m.rule);
+    for (const d of differences) {
       findings.push(
         draft(input, 'attribute_drift', [a.remoteId, d.attribute], {
           ...common,
@@ -142,12 +161,17 @@ export function userFindings(input: UserFindingInput): { findings: FindingDraft[
     }
   }
 
-  const appByRes = new Map(input.appUsers.map((u) => [u.res, u]));
   const ambiguousIdp = new Set([...correlation.ambiguous.values()].flatMap((a) => a.idpRes));
-  for (const i of idpUsers.values()) {
-    const accounts = (correlation.byIdp.get(i.res) ?? []).map((r) => appByRes.get(r)).filter((u) => u !== undefined);
-    const live = accounts.filter((u) => u.active !== false);
-    if (live.length > 1) {
+  const none: readonly number[] = [];
+  for (const [idpRes, idpActive] of idpUsers) {
+    const matched = correlation.byIdp.get(idpRes) ?? none;
+    // Nearly everyone has one live account: decide that without building lists.
+    if (matched.length === 1 && input.appUsers.get(matched[0] as number) === true) continue;
+    const accountRes = matched.filter((r) => input.appUsers.has(r));
+    const liveRes = accountRes.filter((r) => input.appUsers.get(r) !== false);
+    if (liveRes.length > 1) {
+      const i = idpUser(idpRes);
+      const live = liveRes.map(appUser);
       findings.push(
         draft(input, 'duplicate_account', [i.remoteId], {
           message: `"${label(i)}" in ${names.idp} has ${live.length} accounts in ${names.app}: ${live.map(label).join(', ')}.`,
@@ -158,8 +182,10 @@ export function userFindings(input: UserFindingInput): { findings: FindingDraft[
         }),
       );
     }
-    if (i.active !== true || input.inScope(i) !== true || live.length > 0 || ambiguousIdp.has(i.res)) continue;
-    if (accounts.length > 0) {
+    if (idpActive !== true || input.inScope(idpRes) !== true || liveRes.length > 0 || ambiguousIdp.has(idpRes)) continue;
+    if (accountRes.length > 0) {
+      const i = idpUser(idpRes);
+      const accounts = accountRes.map(appUser);
       const deactivated = accounts[0];
       findings.push(
         draft(input, 'missing_account', [i.remoteId], {
@@ -172,6 +198,7 @@ export function userFindings(input: UserFindingInput): { findings: FindingDraft[
         }),
       );
     } else if (input.appCoverage.users) {
+      const i = idpUser(idpRes);
       findings.push(
         draft(input, 'missing_account', [i.remoteId], {
           message: `"${label(i)}" is active and in scope in ${names.idp} but has no account in ${names.app}.`,

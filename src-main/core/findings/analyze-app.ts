@@ -2,21 +2,15 @@ import { compileRule } from '../analysis/match-keys';
 import { attributeDifferences, compileMappings } from '../analysis/attribute-drift';
 import { correlate } from '../analysis/correlate';
 import { mapGroups, membershipFindings, orphanedGroupFindings } from '../analysis/group-findings';
-import type { SnapshotUser } from '../analysis/types';
+import type { FindingDraft, SnapshotGroup, SnapshotUser } from '../analysis/types';
 import { userFindings } from '../analysis/user-findings';
 import type { ScimAppConfig } from '../config/schema';
-import {
-  groupMembers,
-  matchCandidates,
-  membershipDiff,
-  snapshotGroups,
-  snapshotUsers,
-  unreadGroups,
-  userRawLocations,
-  type SnapshotRef,
-} from '../store/analysis.repo';
+import { groupMembers, ruleCandidates, snapshotGroups, unreadGroups, userDirectory } from '../store/analysis.repo';
+import { driftCandidates } from '../store/drift-candidates.repo';
+import type { SnapshotRef } from '../store/snapshot-sql';
+import { inlineAnalysisThread, type AnalysisThread } from '../store/analysis-thread';
+import type { Coverage } from '../model';
 import type { Db } from '../store/database';
-import { createRawReader, type RawLocation } from '../store/raw-chunks';
 import { recordAnalysis, type AnalysisCounts } from '../store/findings.repo';
 import { latestCompleteRun } from '../store/runs.repo';
 
@@ -35,7 +29,7 @@ function scopeOf(
   config: ScimAppConfig,
   idp: SnapshotRef,
   notes: string[],
-): { inScope: (u: SnapshotUser) => boolean | null; label: string } {
+): { inScope: (idpRes: number) => boolean | null; label: string } {
   if (config.scope.type === 'all') return { inScope: () => true, label: 'everyone is in scope' };
   const wanted = new Set(config.scope.groups.map((g) => g.toLowerCase()));
   const groups = snapshotGroups(db, idp).filter((g) => g.displayName !== null && wanted.has(g.displayName.toLowerCase()));
@@ -50,99 +44,139 @@ function scopeOf(
     return { inScope: () => null, label };
   }
   const members = new Set(groups.flatMap((g) => groupMembers(db, idp, g.res)));
-  return { inScope: (u) => members.has(u.res), label };
+  return { inScope: (idpRes) => members.has(idpRes), label };
+}
+
+/** The group side of an analysis: which app group stands for which IdP group, and whether members can be compared. */
+function groupPlan(
+  db: Db,
+  app: AnalyzeTarget & { config: ScimAppConfig },
+  idp: AnalyzeTarget,
+  refs: { app: SnapshotRef; idp: SnapshotRef },
+  coverage: { app: Coverage; idp: Coverage },
+  notes: string[],
+): { appGroups: SnapshotGroup[]; pairs: Map<number, number>; comparable: Map<number, number> | null } | null {
+  const groups = app.config.groups;
+  if (!groups) return null;
+  const appGroups = snapshotGroups(db, refs.app);
+  const mapping = mapGroups(snapshotGroups(db, refs.idp), appGroups, groups);
+  notes.push(...mapping.notes);
+  if (coverage.idp.memberships === 'none' || coverage.app.memberships === 'none') {
+    notes.push(
+      `No membership findings: ${coverage.idp.memberships === 'none' ? idp.name : app.name} did not show its group members (${[...coverage.idp.notes, ...coverage.app.notes].join(' ')}).`,
+    );
+    return { appGroups, pairs: mapping.pairs, comparable: null };
+  }
+  const unreadApp = unreadGroups(db, refs.app.runId);
+  const unreadIdp = unreadGroups(db, refs.idp.runId);
+  const comparable = new Map([...mapping.pairs].filter(([a, i]) => !unreadApp.has(a) && !unreadIdp.has(i)));
+  if (comparable.size < mapping.pairs.size) {
+    notes.push(`${mapping.pairs.size - comparable.size} mapped groups had unreadable member lists; their memberships were not compared.`);
+  }
+  return { appGroups, pairs: mapping.pairs, comparable };
 }
 
 /**
  * Compares an app's latest complete snapshot with the IdP's and records the findings.
- * Heavy set work (correlation joins, membership differences) runs in SQL on ingest-time indexes;
- * the decisions are the pure functions of core/analysis.
+ * Heavy set work (correlation joins, attribute pre-comparison, membership differences) runs in SQL
+ * on ingest-time indexes; the decisions are the pure functions of core/analysis. Reading every
+ * account's `active` and the membership differences are `helper`'s (another thread, when it has
+ * one) while this thread correlates and compares the accounts.
  */
-export function analyzeApp(db: Db, app: AnalyzeTarget & { config: ScimAppConfig }, idp: AnalyzeTarget): AnalysisOutcome {
+export async function analyzeApp(
+  db: Db,
+  app: AnalyzeTarget & { config: ScimAppConfig },
+  idp: AnalyzeTarget,
+  helper: AnalysisThread = inlineAnalysisThread(db),
+): Promise<AnalysisOutcome> {
   const appRun = latestCompleteRun(db, app.connectionId);
   const idpRun = latestCompleteRun(db, idp.connectionId);
   if (!appRun) return { app: app.name, analyzed: false, reason: `${app.name} has no complete sync yet.` };
   if (!idpRun) return { app: app.name, analyzed: false, reason: `${idp.name} has no complete sync yet.` };
-  const appRef: SnapshotRef = { connectionId: app.connectionId, runId: appRun.id };
-  const idpRef: SnapshotRef = { connectionId: idp.connectionId, runId: idpRun.id };
+  const refs = { app: { connectionId: app.connectionId, runId: appRun.id }, idp: { connectionId: idp.connectionId, runId: idpRun.id } };
   const names = { app: app.name, idp: idp.name };
   const notes: string[] = [];
-  const appCoverage = appRun.coverage ?? { users: false, inactiveUsers: false, groups: false, memberships: 'none', notes: [] };
-  const idpCoverage = idpRun.coverage ?? { users: false, inactiveUsers: false, groups: false, memberships: 'none', notes: [] };
+  const drafts: FindingDraft[] = [];
+  const noCoverage: Coverage = { users: false, inactiveUsers: false, groups: false, memberships: 'none', notes: [] };
+  const coverage = { app: appRun.coverage ?? noCoverage, idp: idpRun.coverage ?? noCoverage };
 
-  const appUsers = snapshotUsers(db, appRef);
-  const idpUsers = new Map(snapshotUsers(db, idpRef).map((u) => [u.res, u]));
-  const correlation = correlate(
-    app.config.match.map((rule) => {
-      const c = compileRule(rule);
-      return { label: c.label, pairs: matchCandidates(db, appRef, c.appKey, idpRef, c.idpKey, c.fold) };
-    }),
-  );
+  const activity = helper.activity(refs.app, refs.idp);
+  // Observed below; a failure before then must not surface as an unhandled rejection.
+  activity.catch(() => undefined);
+  const rules = app.config.match.map(compileRule);
+  const candidatesByRule = ruleCandidates(db, refs.app, refs.idp, rules);
+  const correlation = correlate(rules.map((rule, k) => ({ label: rule.label, pairs: candidatesByRule[k] ?? { app: [], idp: [] } })));
+  const matched: string[] = [];
+  for (const [a, m] of correlation.matches) matched.push(`[${a},${m.idpRes}]`);
+  const pairs = `[${matched.join(',')}]`;
+  const groups = groupPlan(db, app, idp, refs, coverage, notes);
+  const diff = groups?.comparable ? helper.membershipDiff({ app: refs.app, idp: refs.idp, pairs, groupPairs: JSON.stringify([...groups.comparable]) }) : null;
+  diff?.catch(() => undefined);
+
+  // Everyone is held as `active` by resource; whole records are read only for the users findings are about.
+  const { app: appUsers, idp: idpUsers } = await activity;
+  const appDirectory = userDirectory(db, refs.app);
+  const idpDirectory = userDirectory(db, refs.idp);
+  const appUser = (res: number): SnapshotUser => appDirectory.get(res);
+  const idpUser = (res: number): SnapshotUser => idpDirectory.get(res);
 
   const mappings = compileMappings(app.config);
-  // Mapped values are extracted at ingest; raw JSON is read only for a path added to the mapping
-  // since the snapshot was taken.
-  const needsRaw = mappings.some((m) => appUsers.some((u) => !Object.hasOwn(u.attributes, m.app.key)));
-  const rawLocations = needsRaw ? userRawLocations(db, appRef) : new Map<number, RawLocation>();
-  const readRaw = createRawReader(db);
-  const scope = scopeOf(db, app.config, idpRef, notes);
+  // SQL rules out the pairs whose mapped values are certainly equal; the rest are compared here.
+  const candidates = driftCandidates(db, refs.app, refs.idp, pairs, mappings);
+  const driftApp: number[] = [];
+  const driftIdp: number[] = [];
+  for (const [a, m] of correlation.matches) {
+    if (candidates !== null && !candidates.has(a)) continue;
+    driftApp.push(a);
+    driftIdp.push(m.idpRes);
+  }
+  appDirectory.preload(driftApp);
+  idpDirectory.preload(driftIdp);
+  const scope = scopeOf(db, app.config, refs.idp, notes);
   const users = userFindings({
     appConnectionId: app.connectionId,
     names,
     appUsers,
     idpUsers,
+    appUser,
+    idpUser,
     correlation,
     inScope: scope.inScope,
     scopeLabel: scope.label,
-    idpCoverage,
-    appCoverage,
-    differences: (a, i) => {
-      const loc = rawLocations.get(a.res);
-      return attributeDifferences(a, () => (loc === undefined ? undefined : readRaw(loc)), i, mappings);
-    },
+    idpCoverage: coverage.idp,
+    appCoverage: coverage.app,
+    differences: (a, i) =>
+      candidates === null || candidates.has(a) ? attributeDifferences(appUser(a), () => appDirectory.raw(a), idpUser(i), mappings) : [],
   });
   notes.push(...users.notes);
-  const drafts = users.findings;
+  drafts.push(...users.findings);
 
-  if (app.config.groups) {
-    const idpGroups = snapshotGroups(db, idpRef);
-    const appGroups = snapshotGroups(db, appRef);
-    const mapping = mapGroups(idpGroups, appGroups, app.config.groups);
-    notes.push(...mapping.notes);
-    if (idpCoverage.memberships === 'none' || appCoverage.memberships === 'none') {
-      notes.push(
-        `No membership findings: ${idpCoverage.memberships === 'none' ? idp.name : app.name} did not show its group members (${[...idpCoverage.notes, ...appCoverage.notes].join(' ')}).`,
-      );
-    } else {
-      const unreadApp = unreadGroups(db, appRun.id);
-      const unreadIdp = unreadGroups(db, idpRun.id);
-      const readable = new Map([...mapping.pairs].filter(([a, i]) => !unreadApp.has(a) && !unreadIdp.has(i)));
-      if (readable.size < mapping.pairs.size) {
-        notes.push(`${mapping.pairs.size - readable.size} mapped groups had unreadable member lists; their memberships were not compared.`);
-      }
-      const correlated = [...correlation.matches].map(([a, m]) => [a, m.idpRes] as const);
-      const diff = membershipDiff(db, appRef, idpRef, correlated, readable);
-      const appUserByRes = new Map(appUsers.map((u) => [u.res, u]));
-      drafts.push(
-        ...membershipFindings({
-          appConnectionId: app.connectionId,
-          names,
-          appGroups: new Map(appGroups.map((g) => [g.res, g])),
-          appUsers: appUserByRes,
-          idpUsers,
-          stale: diff.stale,
-          missing: diff.missing,
-          // Prefer an account that is active; the lowest resource id (oldest) among equals.
-          accountOf: (idpRes) => {
-            const accounts = (correlation.byIdp.get(idpRes) ?? []).slice().sort((a, b) => a - b);
-            return accounts.find((r) => appUserByRes.get(r)?.active === true) ?? accounts[0];
-          },
-        }),
-      );
-    }
-    if (idpCoverage.groups && !app.config.groups.only) {
-      drafts.push(...orphanedGroupFindings(app.connectionId, names, appGroups, mapping.pairs));
-    }
+  if (groups && diff) {
+    const { stale, missing } = await diff;
+    // Prefer an account that is active; the lowest resource id (oldest) among equals.
+    const accountOf = (idpRes: number): number | undefined => {
+      const accounts = (correlation.byIdp.get(idpRes) ?? []).slice().sort((a, b) => a - b);
+      return accounts.find((r) => appUsers.get(r) === true) ?? accounts[0];
+    };
+    appDirectory.preload([...stale.map(([, u]) => u).filter((u) => appUsers.has(u)), ...missing.flatMap(([, i]) => accountOf(i) ?? [])]);
+    idpDirectory.preload(missing.map(([, i]) => i));
+    drafts.push(
+      ...membershipFindings({
+        appConnectionId: app.connectionId,
+        names,
+        appGroups: new Map(groups.appGroups.map((g) => [g.res, g])),
+        appUsers,
+        idpUsers,
+        appUser,
+        idpUser,
+        stale,
+        missing,
+        accountOf,
+      }),
+    );
+  }
+  if (groups && coverage.idp.groups && !app.config.groups?.only) {
+    drafts.push(...orphanedGroupFindings(app.connectionId, names, groups.appGroups, groups.pairs));
   }
 
   const { analysisId, counts } = recordAnalysis(db, {

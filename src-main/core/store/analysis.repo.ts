@@ -1,17 +1,10 @@
 import type { CandidatePairs } from '../analysis/correlate';
 import type { KeyField, SnapshotGroup, SnapshotUser } from '../analysis/types';
-import type { Db } from './database';
+import { attributeDecoder } from './attribute-names';
+import type { Db, Statement } from './database';
 import { createRawReader, type RawLocation } from './raw-chunks';
+import { VALID, type SnapshotRef } from './snapshot-sql';
 
-/** One complete run of one connection: the snapshot analysis reads. */
-export interface SnapshotRef {
-  connectionId: number;
-  runId: number;
-}
-
-
-const VALID = (alias: string, c: string, r: string): string =>
-  `${alias}.connection_id = @${c} AND ${alias}.from_run <= @${r} AND (${alias}.to_run IS NULL OR ${alias}.to_run > @${r})`;
 
 type UserRow = [
   res: number,
@@ -30,7 +23,9 @@ type UserRow = [
 /** The user_versions columns of a SnapshotUser after its resource id and remote id (UserRow order). */
 const USER_COLUMNS = 'v.user_name, v.external_id, v.email, v.active, v.status, v.given_name, v.family_name, v.display_name, v.attributes_json';
 
-function toSnapshotUser(r: UserRow): SnapshotUser {
+function toSnapshotUser(r: UserRow, decode: (json: string | null) => Record<string, string | null>): SnapshotUser {
+  const json = r[10];
+  let attributes: Record<string, string | null> | undefined;
   return {
     res: r[0],
     remoteId: r[1],
@@ -42,24 +37,88 @@ function toSnapshotUser(r: UserRow): SnapshotUser {
     givenName: r[7],
     familyName: r[8],
     displayName: r[9],
-    attributes: r[10] ? (JSON.parse(r[10]) as Record<string, string | null>) : {},
+    // Decoded on first use: most records analysis reads are for messages, not attributes.
+    get attributes() {
+      attributes ??= decode(json);
+      return attributes;
+    },
   };
 }
 
-export function snapshotUsers(db: Db, ref: SnapshotRef): SnapshotUser[] {
-  const rows = db
-    .prepare(
-      `SELECT v.resource_id, r.remote_id, ${USER_COLUMNS}
-       FROM user_versions v INDEXED BY user_versions_by_run JOIN resources r ON r.id = v.resource_id
-       WHERE ${VALID('v', 'c', 'r')}`,
-    )
-    .raw()
-    .iterate({ c: ref.connectionId, r: ref.runId }) as IterableIterator<UserRow>;
-  // Rows are iterated, not collected first, so each row array dies young: this runs for every
-  // account of a tenant, and a retained array per row doubles the garbage collector's work.
+const USERS_SQL = `SELECT v.resource_id, r.remote_id, ${USER_COLUMNS}
+  FROM user_versions v INDEXED BY user_versions_by_run JOIN resources r ON r.id = v.resource_id
+  WHERE ${VALID('v', 'c', 'r')}`;
+const USERS_BY_ID_SQL = `SELECT v.resource_id, r.remote_id, ${USER_COLUMNS}
+  FROM user_versions v INDEXED BY user_versions_by_resource JOIN resources r ON r.id = v.resource_id
+  WHERE v.resource_id IN (SELECT value FROM json_each(@only)) AND ${VALID('v', 'c', 'r')}`;
+
+/** A snapshot's users, or only those with the given resource ids. */
+export function snapshotUsers(db: Db, ref: SnapshotRef, only?: readonly number[]): SnapshotUser[] {
+  const decode = attributeDecoder(db, ref.connectionId);
+  return only ? readUsers(db.prepare(USERS_BY_ID_SQL), ref, decode, only) : readUsers(db.prepare(USERS_SQL), ref, decode);
+}
+
+function readUsers(
+  statement: Statement,
+  ref: SnapshotRef,
+  decode: (json: string | null) => Record<string, string | null>,
+  only?: readonly number[],
+): SnapshotUser[] {
+  const rows = statement.raw().iterate({ c: ref.connectionId, r: ref.runId, ...(only ? { only: JSON.stringify(only) } : {}) }) as IterableIterator<UserRow>;
+  // Rows are iterated, not collected first, so each row array dies young.
   const users: SnapshotUser[] = [];
-  for (const r of rows) users.push(toSnapshotUser(r));
+  for (const r of rows) users.push(toSnapshotUser(r, decode));
   return users;
+}
+
+/** Every user of a snapshot, reduced to what lifecycle decisions read: `active` by resource. */
+export function activeByRes(db: Db, ref: SnapshotRef): Map<number, boolean | null> {
+  const active = new Map<number, boolean | null>();
+  for (const [res, value] of db
+    .prepare(`SELECT v.resource_id, v.active FROM user_versions v INDEXED BY user_versions_by_run WHERE ${VALID('v', 'c', 'r')}`)
+    .raw()
+    .iterate({ c: ref.connectionId, r: ref.runId }) as IterableIterator<[number, number | null]>) {
+    active.set(res, value === null ? null : value === 1);
+  }
+  return active;
+}
+
+/** Whole user records of one snapshot, read in batches (preload) or one at a time, and kept. */
+export interface UserDirectory {
+  preload(res: Iterable<number>): void;
+  get(res: number): SnapshotUser;
+  /** The user's raw resource as received. */
+  raw(res: number): unknown;
+}
+
+export function userDirectory(db: Db, ref: SnapshotRef): UserDirectory {
+  const decode = attributeDecoder(db, ref.connectionId);
+  const byId = db.prepare(USERS_BY_ID_SQL);
+  const cache = new Map<number, SnapshotUser>();
+  const load = (ids: readonly number[]): void => {
+    for (const u of readUsers(byId, ref, decode, ids)) cache.set(u.res, u);
+  };
+  const location = db.prepare(
+    'SELECT v.raw_chunk AS chunk, v.raw_offset AS offset, v.raw_length AS length FROM user_versions v WHERE v.resource_id = @res AND v.from_run <= @r AND (v.to_run IS NULL OR v.to_run > @r)',
+  );
+  const readRaw = createRawReader(db);
+  return {
+    preload(res) {
+      const missing = [...res].filter((r) => !cache.has(r));
+      if (missing.length > 0) load(missing);
+    },
+    get(res) {
+      if (!cache.has(res)) load([res]);
+      const user = cache.get(res);
+      if (!user) throw new Error(`user ${res} is not in run ${ref.runId}`);
+      return user;
+    },
+    raw(res) {
+      const loc = location.get({ res, r: ref.runId }) as RawLocation | undefined;
+      if (!loc) throw new Error(`user ${res} is not in run ${ref.runId}`);
+      return readRaw(loc);
+    },
+  };
 }
 
 export function snapshotGroups(db: Db, ref: SnapshotRef): SnapshotGroup[] {
@@ -92,38 +151,55 @@ function keyColumn(alias: string, resAlias: string, key: KeyField, fold: boolean
     case 'externalId':
       return { expr: fold ? `lower(${alias}.external_id)` : `${alias}.external_id`, index: fold ? null : 'user_versions_external_id' };
     case 'userName':
-      return { expr: fold ? `${alias}.user_name_lc` : `${alias}.user_name`, index: fold ? 'user_versions_user_name' : null };
+      return { expr: fold ? `coalesce(${alias}.user_name_lc, ${alias}.user_name)` : `${alias}.user_name`, index: fold ? 'user_versions_user_name' : null };
     case 'email':
-      return { expr: fold ? `${alias}.email_lc` : `${alias}.email`, index: fold ? 'user_versions_email' : null };
+      return { expr: fold ? `coalesce(${alias}.email_lc, ${alias}.email)` : `${alias}.email`, index: fold ? 'user_versions_email' : null };
   }
 }
 
+/** A correlation rule's keys, as compileRule gives them. */
+export interface RuleKeys {
+  appKey: KeyField;
+  idpKey: KeyField;
+  /** Compare case-insensitively (lower-cased values are written at ingest where they differ). */
+  fold: boolean;
+}
+
 /**
- * Candidate pairs for one correlation rule, as a join of the two snapshots on the rule's key: the
- * app snapshot is scanned once, and each key is looked up in the IdP snapshot through the index
- * built at ingest (named explicitly, so the plan never depends on planner statistics).
- * `fold` compares case-insensitively (the lower-cased columns are written at ingest).
+ * Candidate pairs for each correlation rule, in order, as joins of the two snapshots on the rule's
+ * keys: the app snapshot is scanned once per rule, and each key is looked up in the IdP snapshot
+ * through the index built at ingest (named explicitly, so the plan never depends on planner
+ * statistics). The key indexes cover the run range and the resource, so neither side reads table
+ * rows. An account with a candidate under one rule is decided by it (see correlate), so later
+ * rules skip it.
  */
-export function matchCandidates(
-  db: Db,
-  app: SnapshotRef,
-  appKey: KeyField,
-  idp: SnapshotRef,
-  idpKey: KeyField,
-  fold: boolean,
-): CandidatePairs {
-  const a = keyColumn('a', 'ra', appKey, fold);
-  const i = keyColumn('i', 'ri', idpKey, fold);
-  const appResources = appKey === 'id' ? 'JOIN resources ra ON ra.id = a.resource_id' : '';
+export function ruleCandidates(db: Db, app: SnapshotRef, idp: SnapshotRef, rules: readonly RuleKeys[]): CandidatePairs[] {
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS decided (app_res INTEGER PRIMARY KEY)');
+  try {
+    return rules.map((rule, k) => {
+      const pairs = ruleJoin(db, app, idp, rule, k > 0);
+      if (k < rules.length - 1) db.prepare('INSERT OR IGNORE INTO temp.decided SELECT value FROM json_each(?)').run(JSON.stringify(pairs.app));
+      return pairs;
+    });
+  } finally {
+    db.exec('DELETE FROM temp.decided');
+  }
+}
+
+function ruleJoin(db: Db, app: SnapshotRef, idp: SnapshotRef, rule: RuleKeys, skipDecided: boolean): CandidatePairs {
+  const a = keyColumn('a', 'ra', rule.appKey, rule.fold);
+  const i = keyColumn('i', 'ri', rule.idpKey, rule.fold);
+  const appResources = rule.appKey === 'id' ? 'JOIN resources ra ON ra.id = a.resource_id' : '';
   const idpSide =
-    idpKey === 'id'
+    rule.idpKey === 'id'
       ? `JOIN resources ri ON ri.connection_id = @ic AND ri.kind = 'user' AND ${i.expr} = ${a.expr}
          JOIN user_versions i INDEXED BY user_versions_by_resource ON i.resource_id = ri.id AND i.from_run <= @ir AND (i.to_run IS NULL OR i.to_run > @ir)`
       : `JOIN user_versions i ${i.index ? `INDEXED BY ${i.index}` : ''} ON ${VALID('i', 'ic', 'ir')} AND ${i.expr} = ${a.expr}`;
   const sql = `SELECT a.resource_id, i.resource_id
-    FROM user_versions a INDEXED BY user_versions_by_run ${appResources}
+    FROM user_versions a INDEXED BY ${a.index ?? 'user_versions_by_run'} ${appResources}
     ${idpSide}
-    WHERE ${VALID('a', 'ac', 'ar')} AND ${a.expr} IS NOT NULL`;
+    WHERE ${VALID('a', 'ac', 'ar')} AND ${a.expr} IS NOT NULL
+    ${skipDecided ? 'AND NOT EXISTS (SELECT 1 FROM temp.decided d WHERE d.app_res = a.resource_id)' : ''}`;
   const pairs: CandidatePairs = { app: [], idp: [] };
   for (const [appRes, idpRes] of db
     .prepare(sql)
@@ -133,68 +209,6 @@ export function matchCandidates(
     pairs.idp.push(idpRes);
   }
   return pairs;
-}
-
-/** Where the raw JSON of each of a snapshot's users is stored, by resource. */
-export function userRawLocations(db: Db, ref: SnapshotRef): Map<number, RawLocation> {
-  const rows = db
-    .prepare(`SELECT v.resource_id, v.raw_chunk, v.raw_offset, v.raw_length FROM user_versions v WHERE ${VALID('v', 'c', 'r')}`)
-    .raw()
-    .all({ c: ref.connectionId, r: ref.runId }) as Array<[number, number, number, number]>;
-  return new Map(rows.map(([res, chunk, offset, length]) => [res, { chunk, offset, length }]));
-}
-
-/**
- * Group membership drift as set differences over the snapshots, in SQL:
- * actual = the app's memberships of mapped groups; expected = the IdP's memberships of the
- * mapped groups carried to app accounts through correlation;
- * stale = actual − expected;
- * missing = IdP members (with an app account) for whom none of their accounts is in the app group,
- * counted per person so a second (duplicate) account is never "missing" from a group the person is in.
- */
-export function membershipDiff(
-  db: Db,
-  app: SnapshotRef,
-  idp: SnapshotRef,
-  correlated: ReadonlyArray<readonly [appRes: number, idpRes: number]>,
-  groupPairs: ReadonlyMap<number, number>,
-): { stale: Array<[number, number]>; missing: Array<[group: number, idpUser: number]> } {
-  return db.transaction(() => {
-    db.exec(`CREATE TEMP TABLE IF NOT EXISTS corr (app_res INTEGER NOT NULL, idp_res INTEGER NOT NULL, PRIMARY KEY (idp_res, app_res)) WITHOUT ROWID;
-      CREATE TEMP TABLE IF NOT EXISTS gmap (app_group INTEGER PRIMARY KEY, idp_group INTEGER NOT NULL);
-      CREATE TEMP TABLE IF NOT EXISTS actual (g INTEGER NOT NULL, u INTEGER NOT NULL, PRIMARY KEY (g, u)) WITHOUT ROWID;
-      CREATE TEMP TABLE IF NOT EXISTS expected (g INTEGER NOT NULL, u INTEGER NOT NULL, i INTEGER NOT NULL, PRIMARY KEY (g, u, i)) WITHOUT ROWID;
-      DELETE FROM temp.corr; DELETE FROM temp.gmap; DELETE FROM temp.actual; DELETE FROM temp.expected;`);
-    // One statement per table: a JSON array parameter instead of a round trip per row.
-    db.prepare('INSERT OR IGNORE INTO temp.corr SELECT value ->> 0, value ->> 1 FROM json_each(?)').run(JSON.stringify(correlated));
-    db.prepare('INSERT INTO temp.gmap SELECT value ->> 0, value ->> 1 FROM json_each(?)').run(JSON.stringify([...groupPairs]));
-    const params = { ac: app.connectionId, ar: app.runId, ic: idp.connectionId, ir: idp.runId };
-    // Members that are groups (nesting) land in `actual` too; callers keep only pairs whose member
-    // is one of the app's users, which is cheaper than a resource lookup per membership here.
-    db.prepare(
-      `INSERT OR IGNORE INTO temp.actual
-       SELECT m.group_id, m.member_id FROM temp.gmap gm
-       JOIN memberships m ON m.connection_id = @ac AND m.group_id = gm.app_group AND m.from_run <= @ar AND (m.to_run IS NULL OR m.to_run > @ar)`,
-    ).run(params);
-    const idpMembers = `temp.gmap gm JOIN memberships im ON im.connection_id = @ic AND im.group_id = gm.idp_group
-      AND im.from_run <= @ir AND (im.to_run IS NULL OR im.to_run > @ir)`;
-    // Each expected account keeps the IdP person it comes from, so `missing` below reads this table
-    // instead of joining the IdP memberships a second time.
-    db.prepare(`INSERT OR IGNORE INTO temp.expected SELECT gm.app_group, c.app_res, im.member_id FROM ${idpMembers} JOIN temp.corr c ON c.idp_res = im.member_id`).run(params);
-    const stale = db
-      .prepare('SELECT g, u FROM temp.actual a WHERE NOT EXISTS (SELECT 1 FROM temp.expected e WHERE e.g = a.g AND e.u = a.u)')
-      .raw()
-      .all() as Array<[number, number]>;
-    const missing = db
-      .prepare(
-        `SELECT DISTINCT e.g, e.i FROM temp.expected e
-         WHERE NOT EXISTS (SELECT 1 FROM temp.corr c JOIN temp.actual a ON a.g = e.g AND a.u = c.app_res WHERE c.idp_res = e.i)`,
-      )
-      .raw()
-      .all() as Array<[number, number]>;
-    db.exec('DELETE FROM temp.corr; DELETE FROM temp.gmap; DELETE FROM temp.actual; DELETE FROM temp.expected;');
-    return { stale, missing };
-  })();
 }
 
 /** One user or group of a connection as a given run saw it, with its raw JSON. */
@@ -231,7 +245,7 @@ export function recordAtRun(db: Db, ref: SnapshotRef, remoteId: string): RecordA
       .raw()
       .get(params) as [...UserRow, number, number, number] | undefined;
     if (!row) continue;
-    return { kind: 'user', group: null, user: toSnapshotUser(row.slice(0, 11) as UserRow), raw: readRaw({ chunk: row[11], offset: row[12], length: row[13] }) };
+    return { kind: 'user', group: null, user: toSnapshotUser(row.slice(0, 11) as UserRow, attributeDecoder(db, ref.connectionId)), raw: readRaw({ chunk: row[11], offset: row[12], length: row[13] }) };
   }
   return undefined;
 }

@@ -58,6 +58,9 @@ export function recordAnalysis(db: Db, rec: AnalysisRecord): { analysisId: numbe
        VALUES (@key, @app, @type, @severity, 'open', @message, @userName, @groupName, @attribute, @idpValue, @appValue,
          @appRemoteId, @idpRemoteId, @matchRule, @details, @contentHash, @now, @now, @idpRun, @appRun)`,
     );
+    // New findings get their "first seen" events in one statement at the end: they are the rows
+    // after the highest id that existed before.
+    const lastIdBefore = db.prepare('SELECT coalesce(max(id), 0) FROM findings').pluck().get() as number;
     const update = db.prepare(
       `UPDATE findings SET status = @status, severity = @severity, message = @message, user_name = @userName,
          group_name = @groupName, attribute = @attribute, idp_value = @idpValue, app_value = @appValue,
@@ -110,8 +113,7 @@ export function recordAnalysis(db: Db, rec: AnalysisRecord): { analysisId: numbe
       };
       const old = existing.get(d.key);
       if (!old) {
-        const id = Number(insert.run(params).lastInsertRowid);
-        event.run(id, now, 'open', 'first seen');
+        insert.run(params);
         counts.opened++;
         continue;
       }
@@ -138,6 +140,10 @@ export function recordAnalysis(db: Db, rec: AnalysisRecord): { analysisId: numbe
       update.run({ ...params, id: old.id, status, appRun: status === 'fixed' ? old.appRunId : rec.appRunId });
     }
     touch.run(now, rec.idpRunId, rec.appRunId, JSON.stringify(unchanged));
+    db.prepare(`INSERT INTO finding_events (finding_id, at, status, note) SELECT id, ?, 'open', 'first seen' FROM findings WHERE id > ? ORDER BY id`).run(
+      now,
+      lastIdBefore,
+    );
     for (const old of existing.values()) {
       if (present.has(old.key) || old.status === 'resolved') continue;
       if (old.status === 'fixed' && old.appRunId !== null && rec.appRunId <= old.appRunId) continue;

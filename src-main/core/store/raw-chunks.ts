@@ -9,10 +9,10 @@ export interface RawLocation {
   length: number;
 }
 
-/** Serializes a raw resource once; the 16-byte hash of that exact text tells changed from unchanged. */
+/** Serializes a raw resource once; an 8-byte hash of that exact text tells changed from unchanged. */
 export function rawText(raw: unknown): { text: Buffer; contentHash: Buffer } {
   const text = Buffer.from(JSON.stringify(raw) ?? 'null', 'utf8');
-  return { text, contentHash: hash('sha256', text, 'buffer').subarray(0, 16) };
+  return { text, contentHash: hash('sha256', text, 'buffer').subarray(0, 8) };
 }
 
 /**

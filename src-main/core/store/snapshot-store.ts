@@ -5,6 +5,7 @@ import { analyzeApp, type AnalysisOutcome, type AnalyzeTarget } from '../finding
 import type { Coverage, SnapshotSink } from '../model';
 import { openBulkConnection, type Db, type OpenOptions } from './database';
 import { beginRun, completeRun, failRun } from './runs.repo';
+import { defaultAnalysisThread } from './analysis-thread';
 import { createSnapshotWriter, type SnapshotChanges, type SnapshotTotals, type SnapshotWriter } from './snapshot-writer';
 
 export interface RunResult {
@@ -71,6 +72,7 @@ function createBatcher(db: Db): { write<T>(rows: number, work: () => T): T; flus
 export function createLocalSnapshotStore(file: string, options: Pick<OpenOptions, 'nativeBinding'> = {}): SnapshotStore {
   const db = openBulkConnection(file, options);
   const batch = createBatcher(db);
+  const helper = defaultAnalysisThread(db, options);
   const writers = new Map<number, SnapshotWriter>();
   const writerOf = (runId: number): SnapshotWriter => {
     const w = writers.get(runId);
@@ -106,12 +108,12 @@ export function createLocalSnapshotStore(file: string, options: Pick<OpenOptions
     },
     analyze(app, idp) {
       batch.flush();
-      return Promise.resolve(analyzeApp(db, app, idp));
+      return analyzeApp(db, app, idp, helper);
     },
-    close() {
+    async close() {
       batch.flush();
+      await helper.close();
       db.close();
-      return Promise.resolve();
     },
   };
 }

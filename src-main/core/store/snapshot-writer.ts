@@ -1,4 +1,5 @@
 import type { Coverage, GroupRecord, MemberRef, UserRecord } from '../model';
+import { attributeEncoder } from './attribute-names';
 import type { Db } from './database';
 import { rawText, writeChunk } from './raw-chunks';
 
@@ -83,6 +84,7 @@ export async function createSnapshotWriter(db: Db, runId: number, connectionId: 
     duplicatesSkipped: 0,
   };
 
+  const encodeAttributes = attributeEncoder(db, connectionId);
   const insertResource = db.prepare('INSERT INTO resources (connection_id, kind, remote_id) VALUES (?, ?, ?)');
   const closeUser = db.prepare('UPDATE user_versions SET to_run = ? WHERE id = ?');
   const closeGroup = db.prepare('UPDATE group_versions SET to_run = ? WHERE id = ?');
@@ -199,16 +201,16 @@ export async function createSnapshotWriter(db: Db, runId: number, connectionId: 
           length: c.length,
           contentHash: c.contentHash,
           userName: u.userName,
-          userNameLc: u.userName?.toLowerCase() ?? null,
+          userNameLc: folded(u.userName),
           externalId: u.externalId,
           email: u.email,
-          emailLc: u.email?.toLowerCase() ?? null,
+          emailLc: folded(u.email),
           active: u.active === null ? null : u.active ? 1 : 0,
           status: u.status,
           givenName: u.givenName,
           familyName: u.familyName,
           displayName: u.displayName,
-          attributesJson: Object.keys(u.attributes).length > 0 ? JSON.stringify(u.attributes) : null,
+          attributesJson: encodeAttributes(u.attributes),
         }).lastInsertRowid,
       );
       openUsers.set(u.id, { resourceId: rid, versionId, contentHash: c.contentHash });
@@ -273,6 +275,12 @@ export async function createSnapshotWriter(db: Db, runId: number, connectionId: 
       return { totals: { users: openUsers.size, groups: openGroups.size, memberships: openMemberships }, changes };
     },
   };
+}
+
+/** The lower-cased value where it differs; correlation indexes read coalesce(folded, original). */
+function folded(value: string | null): string | null {
+  const lower = value?.toLowerCase() ?? null;
+  return lower === value ? null : lower;
 }
 
 /** The current version of every resource of the connection, read in steps so the event loop keeps running. */

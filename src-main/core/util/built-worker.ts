@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /** The worker entries the build emits next to the main bundles (see electron.vite.config.ts). */
-export type BuiltWorker = 'snapshot-worker' | 'sync-worker';
+export type BuiltWorker = 'snapshot-worker' | 'sync-worker' | 'analysis-worker';
 
 /**
  * A built worker entry (out/main/<name>.js), found from wherever the running bundle sits (its

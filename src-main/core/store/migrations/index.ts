@@ -1,5 +1,6 @@
 import initial from './0001-initial';
 import remediation from './0002-remediation';
+import compactSnapshots from './0003-compact-snapshots';
 
 /** A numbered schema migration. Applied migrations are immutable: their hash is checked at open. */
 export interface Migration {
@@ -13,4 +14,5 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initial },
   { version: 2, name: 'remediation', sql: remediation },
+  { version: 3, name: 'compact-snapshots', sql: compactSnapshots },
 ];

@@ -1,0 +1,120 @@
+import { Worker } from 'node:worker_threads';
+import { builtWorkerFile } from '../util/built-worker';
+import { activeByRes } from './analysis.repo';
+import { membershipDiff, type MembershipDiff } from './membership-diff.repo';
+import type { PairsJson, SnapshotRef } from './snapshot-sql';
+import type { Db, OpenOptions } from './database';
+
+export interface MembershipDiffRequest {
+  app: SnapshotRef;
+  idp: SnapshotRef;
+  pairs: PairsJson;
+  /** JSON array of [app group, IdP group]. */
+  groupPairs: string;
+}
+
+export interface SnapshotActivity {
+  app: Map<number, boolean | null>;
+  idp: Map<number, boolean | null>;
+}
+
+/**
+ * The parts of an analysis that only read snapshots and need nothing from the rest: analysis
+ * starts them early and collects them when it needs them.
+ */
+export interface AnalysisThread {
+  activity(app: SnapshotRef, idp: SnapshotRef): Promise<SnapshotActivity>;
+  membershipDiff(request: MembershipDiffRequest): Promise<MembershipDiff>;
+  close(): Promise<void>;
+}
+
+/** In this thread, on the analysis connection (runs from sources). */
+export function inlineAnalysisThread(db: Db): AnalysisThread {
+  return {
+    activity: (app, idp) => Promise.resolve({ app: activeByRes(db, app), idp: activeByRes(db, idp) }),
+    membershipDiff: (r) => Promise.resolve(membershipDiff(db, r.app, r.idp, r.pairs, r.groupPairs)),
+    close: () => Promise.resolve(),
+  };
+}
+
+export type AnalysisJob = { kind: 'activity'; app: SnapshotRef; idp: SnapshotRef } | ({ kind: 'membershipDiff' } & MembershipDiffRequest);
+
+/** `active` by resource as it crosses threads: resource ids, and 1 / 0 / -1 for true / false / unknown. */
+export interface PackedActivity {
+  res: Int32Array;
+  active: Int8Array;
+}
+
+export function packActivity(active: Map<number, boolean | null>): PackedActivity {
+  const packed = { res: new Int32Array(active.size), active: new Int8Array(active.size) };
+  let k = 0;
+  for (const [res, value] of active) {
+    packed.res[k] = res;
+    packed.active[k++] = value === null ? -1 : value ? 1 : 0;
+  }
+  return packed;
+}
+
+function unpackActivity(packed: PackedActivity): Map<number, boolean | null> {
+  const active = new Map<number, boolean | null>();
+  for (let k = 0; k < packed.res.length; k++) {
+    const value = packed.active[k];
+    active.set(packed.res[k] as number, value === -1 ? null : value === 1);
+  }
+  return active;
+}
+
+/**
+ * In a thread of its own, on its own read connection: on a large tenant these are seconds of SQL
+ * that run on the second core while the analysis thread correlates and compares accounts. The
+ * thread starts on first use and is kept for later analyses.
+ */
+export function threadedAnalysisThread(workerFile: string, file: string, options: Pick<OpenOptions, 'nativeBinding'>): AnalysisThread {
+  let worker: Worker | null = null;
+  let nextId = 1;
+  const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  const fail = (err: Error): void => {
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+    worker = null;
+  };
+  const start = (): Worker => {
+    const w = new Worker(workerFile, { workerData: { file, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) } });
+    w.on('message', (reply: { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string }) => {
+      const p = pending.get(reply.id);
+      pending.delete(reply.id);
+      if (reply.ok) p?.resolve(reply.value);
+      else p?.reject(new Error(reply.message));
+    });
+    w.on('error', (err) => fail(new Error(`The analysis helper thread stopped: ${err.message}`)));
+    w.on('exit', (code) => fail(new Error(`The analysis helper thread exited (code ${code}).`)));
+    return w;
+  };
+  const run = (job: AnalysisJob): Promise<unknown> => {
+    worker ??= start();
+    const id = nextId++;
+    const w = worker;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      w.postMessage({ id, job });
+    });
+  };
+  return {
+    async activity(app, idp) {
+      const packed = (await run({ kind: 'activity', app, idp })) as { app: PackedActivity; idp: PackedActivity };
+      return { app: unpackActivity(packed.app), idp: unpackActivity(packed.idp) };
+    },
+    membershipDiff: (request) => run({ kind: 'membershipDiff', ...request }) as Promise<MembershipDiff>,
+    async close() {
+      const w = worker;
+      worker = null;
+      if (w) await w.terminate();
+    },
+  };
+}
+
+/** The threaded helper when running from the build, else the inline one. */
+export function defaultAnalysisThread(db: Db, options: Pick<OpenOptions, 'nativeBinding'>): AnalysisThread {
+  const workerFile = builtWorkerFile('analysis-worker');
+  return workerFile ? threadedAnalysisThread(workerFile, db.name, options) : inlineAnalysisThread(db);
+}

@@ -1,0 +1,27 @@
+import type { Db } from './database';
+
+// SQL shared by the analysis reads of snapshots.
+
+/** One complete run of one connection: the snapshot analysis reads. */
+export interface SnapshotRef {
+  connectionId: number;
+  runId: number;
+}
+
+/** The rows of table alias `alias` in the snapshot of connection @c at complete run @r. */
+export const VALID = (alias: string, c: string, r: string): string =>
+  `${alias}.connection_id = @${c} AND ${alias}.from_run <= @${r} AND (${alias}.to_run IS NULL OR ${alias}.to_run > @${r})`;
+
+/** Correlated (app resource, IdP resource) pairs as a JSON array of two-element arrays: SQL reads it with json_each, and it crosses threads as one string. */
+export type PairsJson = string;
+
+/** Runs `work` with the pairs in temp.pairs_by_app (keyed by app resource), emptied afterwards. */
+export function withPairsByApp<T>(db: Db, pairs: PairsJson, work: () => T): T {
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS pairs_by_app (app_res INTEGER NOT NULL, idp_res INTEGER NOT NULL, PRIMARY KEY (app_res, idp_res)) WITHOUT ROWID');
+  try {
+    db.prepare('INSERT OR IGNORE INTO temp.pairs_by_app SELECT value ->> 0, value ->> 1 FROM json_each(?)').run(pairs);
+    return work();
+  } finally {
+    db.exec('DELETE FROM temp.pairs_by_app');
+  }
+}
