@@ -29,7 +29,6 @@ export function checks(r: BenchResults): Check[] {
   // The targets are about snapshots; findings (thousands of rows after a drifted first analysis) are shown apart.
   const firstDb = snapshotBytes(r.first.objects, r.first.db.bytes) / MiB;
   const delta = (snapshotBytes(r.second.objects, r.second.db.bytes) - snapshotBytes(r.first.objects, r.first.db.bytes)) / MiB;
-  const appAndIdp = r.first.app.ms + r.first.idp.ms;
   const analysis = (figure: string, a: AnalysisFigures): Check => ({
     figure,
     value: a.timedOut ? `> ${secs(a.ms)} (stopped)` : a.analyzed ? secs(a.ms) : 'not run',
@@ -42,7 +41,13 @@ export function checks(r: BenchResults): Check[] {
     { figure: 'requests: floor = sync', value: `${r.requests.floor} / ${r.requests.sync}`, target: 'identical', pass: r.requests.identical },
     { figure: 'sync 1 app (full) ÷ floor', value: `${(r.first.app.ms / r.floor.ms).toFixed(2)}×`, target: '≤ 2.5×', pass: r.first.app.ms <= 2.5 * r.floor.ms },
     { figure: 'sync 1 app (full)', value: secs(r.first.app.ms), ms: r.first.app.ms, target: '< 15 s', pass: r.first.app.ms < 15_000 },
-    { figure: 'sync 1 app + IdP (one after the other)', value: secs(appAndIdp), ms: appAndIdp, target: '< 15 s', pass: appAndIdp < 15_000 },
+    {
+      figure: 'sync 1 app + IdP at once (driftline sync)',
+      value: secs(r.together.syncsMs),
+      ms: r.together.syncsMs,
+      target: '< 15 s',
+      pass: r.together.syncsMs < 15_000 && r.together.syncs.every((s) => s.state === 'complete'),
+    },
     analysis(`analysis 1 (correlate, ${r.attributes} attributes, memberships)`, r.first.analysis),
     analysis('analysis 2 (after churn)', r.second.analysis),
     { figure: 'peak RSS (sync in bench process, analysis in its own)', value: m(peak), target: '< 1024 MiB', pass: peak < 1024 },
@@ -78,7 +83,8 @@ function figuresTable(r: BenchResults, all: Check[]): string {
   rows.push([`sync 1 IdP (HR export, ${n(r.tenant.idp.rows)} rows)`, secs(r.first.idp.ms), '', ratio(r.first.idp.ms, f), '']);
   rows.push(['sync 2 app (2% churn)', secs(r.second.app.ms), '', ratio(r.second.app.ms, f), '']);
   rows.push(['sync 2 IdP (unchanged)', secs(r.second.idp.ms), '', ratio(r.second.idp.ms, f), '']);
-  rows.push(['sync 1 app + IdP + analysis 1', secs(r.first.app.ms + r.first.idp.ms + r.first.analysis.ms), '', ratio(r.first.app.ms + r.first.idp.ms + r.first.analysis.ms, f), '']);
+  rows.push(['sync 1 app, then IdP (one after the other)', secs(r.first.app.ms + r.first.idp.ms), '', ratio(r.first.app.ms + r.first.idp.ms, f), '']);
+  rows.push(['driftline sync: app + IdP at once, then analysis', secs(r.together.totalMs), '', ratio(r.together.totalMs, f), '']);
   if (r.analysisWithStats?.analyzed) {
     rows.push(['what-if: analysis 2 after ANALYZE', secs(r.analysisWithStats.ms), '(< 3 s)', ratio(r.analysisWithStats.ms, f), '']);
   }

@@ -93,6 +93,11 @@ export interface BenchResults {
   sqliteStats: boolean;
   floor: { ms: number; cpuMs: number; bytes: number; requests: number; pages: Record<string, number>; maxParseMs: number };
   requests: RequestComparison;
+  /**
+   * The first sync as `driftline sync` runs it (syncWorkspace, on a fresh data folder of its own):
+   * the IdP and the app at once, then the analysis. `syncsMs` ends when the last sync finished.
+   */
+  together: { syncsMs: number; totalMs: number; syncs: Array<{ connection: string; state: string }> };
   first: Round;
   churn: ChurnSummary;
   second: Round;

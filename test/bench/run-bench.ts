@@ -6,12 +6,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { DriftlineConfig } from '../../src-main/core/config/schema';
 import type { ConnectorEnv } from '../../src-main/core/connectors/create-connector';
 import { createHttpClient } from '../../src-main/core/http/client';
 import { envSecretStore } from '../../src-main/core/secrets/resolve';
 import { defaultSnapshotStore } from '../../src-main/core/store/default-snapshot-store';
 import { syncConnection } from '../../src-main/core/sync/sync-connection';
-import { DATABASE_FILE, openWorkspace, pollSourceFor, type Workspace, type WorkspaceConnection } from '../../src-main/core/workspace';
+import { silentLogger } from '../../src-main/core/ports';
+import { DATABASE_FILE, openWorkspace, pollSourceFor, syncWorkspace, type Workspace, type WorkspaceConnection } from '../../src-main/core/workspace';
 import { benchConfig, LIMITS, TOKEN_ENV } from './config';
 import { measureFloor, type FloorResult } from './floor';
 import { createSyncProbe } from './instrument';
@@ -97,6 +99,32 @@ async function timedSync(ws: Workspace, connection: WorkspaceConnection, env: Co
     loop: await loop.stop(),
     breakdown: probe.finish(outcome.elapsedMs),
   };
+}
+
+/**
+ * The first sync exactly as `driftline sync` runs it (syncWorkspace: both connections at once, then
+ * the analysis), on a data folder of its own that is removed afterwards; the figures per connection
+ * come from the runs one at a time that follow.
+ */
+async function syncTogether(dataDir: string, config: DriftlineConfig, env: ConnectorEnv): Promise<BenchResults['together']> {
+  gc();
+  const ws = openWorkspace(dataDir, config);
+  try {
+    const started = performance.now();
+    let syncsMs = 0;
+    const { syncs } = await syncWorkspace(ws, {
+      ...env,
+      signalFor: () => new AbortController().signal,
+      logger: silentLogger,
+      onFinished: () => {
+        syncsMs = performance.now() - started;
+      },
+    });
+    return { syncsMs, totalMs: performance.now() - started, syncs: syncs.map((s) => ({ connection: s.connection, state: s.state })) };
+  } finally {
+    ws.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }
 
 /** analyzeApp in `bench.js --analyze`, killed at the deadline. */
@@ -199,6 +227,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     rss.phase('floor');
     step(`floor ${fmt(floor.ms)} for ${floor.requests.length} requests, ${(floor.bytes / 2 ** 20).toFixed(0)} MiB`);
 
+    step('driftline sync on a fresh data folder: IdP and app at once, then the analysis…');
+    const together = await syncTogether(join(dir, 'data-together'), config, env);
+    rss.phase('driftline sync (both at once)');
+    step(`driftline sync: syncs done in ${fmt(together.syncsMs)}, with the analysis ${fmt(together.totalMs)} (${together.syncs.map((s) => `${s.connection} ${s.state}`).join(', ')})`);
+
     await expectFrom(child, 'cleared', { type: 'clear-requests' });
     step('sync 1: app (full)…');
     const app1 = await timedSync(ws, app, env);
@@ -250,7 +283,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       step(`what-if analysis: ${whatIf.analyzed ? fmt(whatIf.ms) : (whatIf.reason ?? '')}`);
     }
 
-    const syncPhases = ['sync 1: app', 'sync 1: IdP', 'sync 2: app', 'sync 2: IdP'];
+    const syncPhases = ['driftline sync (both at once)', 'sync 1: app', 'sync 1: IdP', 'sync 2: app', 'sync 2: IdP'];
     return {
       at: new Date().toISOString(),
       machine: {
@@ -268,6 +301,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       sqliteStats: options.sqliteStats,
       floor: { ms: floor.ms, cpuMs: floor.cpuMs, bytes: floor.bytes, requests: floor.requests.length, pages: floor.pages, maxParseMs: floor.maxParseMs },
       requests,
+      together,
       first: { app: app1, idp: idp1, analysis: analysis1, db: size1, objects: objects1 },
       churn,
       second: { app: app2, idp: idp2, analysis: analysis2, db: size2, objects: objects2 },
