@@ -1,5 +1,7 @@
 import { Worker } from 'node:worker_threads';
+import { DriftlineError } from '../errors';
 import { builtWorkerFile } from '../util/built-worker';
+import { createCallChannel, type CallChannel } from '../util/call-channel';
 import { activeByRes } from './analysis.repo';
 import { membershipDiff, type MembershipDiff } from './membership-diff.repo';
 import type { PairsJson, SnapshotRef } from './snapshot-sql';
@@ -37,7 +39,8 @@ export function inlineAnalysisThread(db: Db): AnalysisThread {
   };
 }
 
-export type AnalysisJob = { kind: 'activity'; app: SnapshotRef; idp: SnapshotRef } | ({ kind: 'membershipDiff' } & MembershipDiffRequest);
+/** What the helper thread answers (analysis-worker.ts). */
+export type AnalysisMethod = 'activity' | 'membershipDiff';
 
 /** `active` by resource as it crosses threads: resource ids, and 1 / 0 / -1 for true / false / unknown. */
 export interface PackedActivity {
@@ -70,45 +73,30 @@ function unpackActivity(packed: PackedActivity): Map<number, boolean | null> {
  * thread starts on first use and is kept for later analyses.
  */
 export function threadedAnalysisThread(workerFile: string, file: string, options: Pick<OpenOptions, 'nativeBinding'>): AnalysisThread {
-  let worker: Worker | null = null;
-  let nextId = 1;
-  const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
-  const fail = (err: Error): void => {
-    for (const p of pending.values()) p.reject(err);
-    pending.clear();
-    worker = null;
+  let current: { worker: Worker; channel: CallChannel<AnalysisMethod> } | null = null;
+  const start = (): CallChannel<AnalysisMethod> => {
+    const worker = new Worker(workerFile, { workerData: { file, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) } });
+    const channel = createCallChannel<AnalysisMethod>(worker);
+    const fail = (reason: DriftlineError): void => {
+      channel.fail(reason);
+      if (current?.channel === channel) current = null;
+    };
+    worker.on('error', (err) => fail(new DriftlineError('internal', `The analysis helper thread stopped: ${err.message}`)));
+    worker.on('exit', (code) => fail(new DriftlineError('internal', `The analysis helper thread exited (code ${code}).`)));
+    current = { worker, channel };
+    return channel;
   };
-  const start = (): Worker => {
-    const w = new Worker(workerFile, { workerData: { file, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) } });
-    w.on('message', (reply: { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string }) => {
-      const p = pending.get(reply.id);
-      pending.delete(reply.id);
-      if (reply.ok) p?.resolve(reply.value);
-      else p?.reject(new Error(reply.message));
-    });
-    w.on('error', (err) => fail(new Error(`The analysis helper thread stopped: ${err.message}`)));
-    w.on('exit', (code) => fail(new Error(`The analysis helper thread exited (code ${code}).`)));
-    return w;
-  };
-  const run = (job: AnalysisJob): Promise<unknown> => {
-    worker ??= start();
-    const id = nextId++;
-    const w = worker;
-    return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject });
-      w.postMessage({ id, job });
-    });
-  };
+  const call = <T>(method: AnalysisMethod, ...args: unknown[]): Promise<T> => (current?.channel ?? start()).call<T>(method, ...args);
   return {
     async activity(app, idp) {
-      const packed = (await run({ kind: 'activity', app, idp })) as { app: PackedActivity; idp: PackedActivity };
+      const packed = await call<{ app: PackedActivity; idp: PackedActivity }>('activity', app, idp);
       return { app: unpackActivity(packed.app), idp: unpackActivity(packed.idp) };
     },
-    membershipDiff: (request) => run({ kind: 'membershipDiff', ...request }) as Promise<MembershipDiff>,
+    membershipDiff: (request) => call<MembershipDiff>('membershipDiff', request),
     async close() {
-      const w = worker;
-      worker = null;
-      if (w) await w.terminate();
+      const worker = current?.worker;
+      current = null;
+      if (worker) await worker.terminate();
     },
   };
 }

@@ -1,8 +1,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { toErrorInfo } from '../errors';
+import type { CallReply, CallRequest } from '../util/call-channel';
 import { activeByRes } from './analysis.repo';
-import { membershipDiff } from './membership-diff.repo';
-import { packActivity, type AnalysisJob } from './analysis-thread';
+import { packActivity, type AnalysisMethod, type MembershipDiffRequest } from './analysis-thread';
 import { openReadConnection } from './database';
+import { membershipDiff } from './membership-diff.repo';
+import type { SnapshotRef } from './snapshot-sql';
 
 // The thread side of threadedAnalysisThread, on a read connection of its own (temporary tables are
 // per connection, so it never touches the analysis connection's).
@@ -10,23 +13,27 @@ import { openReadConnection } from './database';
 const { file, nativeBinding } = workerData as { file: string; nativeBinding?: string };
 const db = openReadConnection(file, nativeBinding ? { nativeBinding } : {});
 
-function run(job: AnalysisJob): { value: unknown; transfer: ArrayBuffer[] } {
-  switch (job.kind) {
+function run(req: CallRequest<AnalysisMethod>): { value: unknown; transfer: ArrayBuffer[] } {
+  switch (req.method) {
     case 'activity': {
-      const app = packActivity(activeByRes(db, job.app));
-      const idp = packActivity(activeByRes(db, job.idp));
+      const [appRef, idpRef] = req.args as [SnapshotRef, SnapshotRef];
+      const app = packActivity(activeByRes(db, appRef));
+      const idp = packActivity(activeByRes(db, idpRef));
+      // The arrays move to the analysis thread instead of being copied.
       return { value: { app, idp }, transfer: [app.res.buffer, app.active.buffer, idp.res.buffer, idp.active.buffer] as ArrayBuffer[] };
     }
-    case 'membershipDiff':
-      return { value: membershipDiff(db, job.app, job.idp, job.pairs, job.groupPairs), transfer: [] };
+    case 'membershipDiff': {
+      const [r] = req.args as [MembershipDiffRequest];
+      return { value: membershipDiff(db, r.app, r.idp, r.pairs, r.groupPairs), transfer: [] };
+    }
   }
 }
 
-parentPort?.on('message', ({ id, job }: { id: number; job: AnalysisJob }) => {
+parentPort?.on('message', (req: CallRequest<AnalysisMethod>) => {
   try {
-    const { value, transfer } = run(job);
-    parentPort?.postMessage({ id, ok: true, value }, transfer);
+    const { value, transfer } = run(req);
+    parentPort?.postMessage({ id: req.id, ok: true, value } satisfies CallReply, transfer);
   } catch (err) {
-    parentPort?.postMessage({ id, ok: false, message: err instanceof Error ? err.message : String(err) });
+    parentPort?.postMessage({ id: req.id, ok: false, error: toErrorInfo(err) } satisfies CallReply);
   }
 });

@@ -2,7 +2,8 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { toErrorInfo } from '../errors';
 import type { SnapshotSink } from '../model';
 import { createLocalSnapshotStore } from './snapshot-store';
-import type { StoreConnect, StoreReply, StoreRequest } from './store-channel';
+import type { CallReply } from '../util/call-channel';
+import type { StoreConnect, StoreRequest } from './store-channel';
 
 // The worker-thread side of the worker snapshot store: the same local store, driven by messages
 // from the main thread and from the sync workers' ports, so parsing pages (sync workers) and
@@ -50,7 +51,7 @@ async function handle(req: StoreRequest): Promise<unknown> {
 let queue: Promise<void> = Promise.resolve();
 function enqueue(port: MessagePort, req: StoreRequest): void {
   queue = queue.then(async () => {
-    let reply: StoreReply;
+    let reply: CallReply;
     try {
       reply = { id: req.id, ok: true, value: (await handle(req)) ?? null };
     } catch (err) {

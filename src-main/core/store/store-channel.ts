@@ -1,43 +1,27 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { ErrorInfo } from '../../contract/errors';
-import { fromErrorInfo } from '../errors';
 import type { SnapshotSink } from '../model';
+import { createCallChannel, type CallChannel, type CallRequest, type ChannelEndpoint } from '../util/call-channel';
 
 // The request/reply protocol of the snapshot store's worker thread (snapshot-worker.ts), and its
 // one client: the main thread's store and each sync worker's page sink talk to it through this.
 
-/** One call of a store method, as the store worker receives it. */
-export interface StoreRequest {
-  id: number;
-  method: 'beginRun' | 'sink' | 'users' | 'groups' | 'members' | 'completeRun' | 'failRun' | 'analyze' | 'close';
-  args: unknown[];
-}
+export type StoreMethod = 'beginRun' | 'sink' | 'users' | 'groups' | 'members' | 'completeRun' | 'failRun' | 'analyze' | 'close';
 
-export type StoreReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: ErrorInfo };
+/** One call of a store method, as the store worker receives it. */
+export type StoreRequest = CallRequest<StoreMethod>;
 
 /** Sent to the store worker with a port it then serves like its own: a sync worker's page writes. */
 export interface StoreConnect {
   connect: MessagePort;
 }
 
-/** The sending end of the channel: a Worker seen from its parent, or a MessagePort. */
-export interface ChannelEndpoint {
-  postMessage(message: unknown): void;
-  on(event: 'message', listener: (message: unknown) => void): unknown;
-}
-
-export interface StoreChannel {
-  call<T>(method: StoreRequest['method'], ...args: unknown[]): Promise<T>;
+export interface StoreChannel extends CallChannel<StoreMethod> {
   /** Opens the run's sink in the store worker; its writes may run PAGES_AHEAD pages ahead of the writer. */
   sink(runId: number, connectionId: number): Promise<SnapshotSink>;
   /** The writes of a run whose sink was opened through another channel. */
   writer(runId: number): SnapshotSink;
   /** Settles once every page write of the run sent through this channel is done (rejects with the first failure). */
   drain(runId: number): Promise<void>;
-  /** Fails every pending and later call with `reason` (the far side is gone). */
-  fail(reason: Error): void;
-  /** Why the channel failed, or null while it works. */
-  failure(): Error | null;
 }
 
 /** Pages a connector may hand over before the first of them is written. */
@@ -48,27 +32,8 @@ const PAGES_AHEAD = 4;
  * their back-pressure. Errors come back as ErrorInfo and are rethrown as DriftlineErrors.
  */
 export function createStoreChannel(endpoint: ChannelEndpoint): StoreChannel {
-  const pending = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
-  let nextId = 1;
-  let dead: Error | null = null;
-
-  endpoint.on('message', (message) => {
-    const reply = message as StoreReply;
-    const p = pending.get(reply.id);
-    if (!p) return;
-    pending.delete(reply.id);
-    if (reply.ok) p.resolve(reply.value);
-    else p.reject(fromErrorInfo(reply.error));
-  });
-
-  const call = <T>(method: StoreRequest['method'], ...args: unknown[]): Promise<T> => {
-    if (dead) return Promise.reject(dead);
-    const id = nextId++;
-    return new Promise<T>((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      endpoint.postMessage({ id, method, args } satisfies StoreRequest);
-    });
-  };
+  const channel = createCallChannel<StoreMethod>(endpoint);
+  const call = channel.call.bind(channel);
 
   // Page writes of each run that the worker has not confirmed yet. A connector may run this many
   // pages ahead of the writer (fetching and parsing the next page while the worker writes this
@@ -91,7 +56,7 @@ export function createStoreChannel(endpoint: ChannelEndpoint): StoreChannel {
   });
 
   return {
-    call,
+    ...channel,
     async sink(runId, connectionId) {
       await call('sink', runId, connectionId);
       return writer(runId);
@@ -102,11 +67,5 @@ export function createStoreChannel(endpoint: ChannelEndpoint): StoreChannel {
       windows.delete(runId);
       await Promise.all(window);
     },
-    fail(reason) {
-      dead ??= reason;
-      for (const p of pending.values()) p.reject(dead);
-      pending.clear();
-    },
-    failure: () => dead,
   };
 }

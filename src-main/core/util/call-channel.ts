@@ -1,0 +1,61 @@
+import type { ErrorInfo } from '../../contract/errors';
+import { fromErrorInfo } from '../errors';
+
+// Request/reply over a worker thread or a MessagePort: the store's worker and the analysis helper
+// thread both answer calls this way.
+
+/** One call as the serving thread receives it. */
+export interface CallRequest<M extends string = string> {
+  id: number;
+  method: M;
+  args: unknown[];
+}
+
+export type CallReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: ErrorInfo };
+
+/** The sending end: a Worker seen from its parent, or a MessagePort. */
+export interface ChannelEndpoint {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (message: unknown) => void): unknown;
+}
+
+export interface CallChannel<M extends string> {
+  call<T>(method: M, ...args: unknown[]): Promise<T>;
+  /** Fails every pending and later call with `reason` (the far side is gone). */
+  fail(reason: Error): void;
+  /** Why the channel failed, or null while it works. */
+  failure(): Error | null;
+}
+
+/** Calls resolve with the far side's value, or reject with its error rebuilt as a DriftlineError. */
+export function createCallChannel<M extends string>(endpoint: ChannelEndpoint): CallChannel<M> {
+  const pending = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
+  let nextId = 1;
+  let dead: Error | null = null;
+
+  endpoint.on('message', (message) => {
+    const reply = message as CallReply;
+    const p = pending.get(reply.id);
+    if (!p) return;
+    pending.delete(reply.id);
+    if (reply.ok) p.resolve(reply.value);
+    else p.reject(fromErrorInfo(reply.error));
+  });
+
+  return {
+    call<T>(method: M, ...args: unknown[]): Promise<T> {
+      if (dead) return Promise.reject(dead);
+      const id = nextId++;
+      return new Promise<T>((resolve, reject) => {
+        pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+        endpoint.postMessage({ id, method, args } satisfies CallRequest<M>);
+      });
+    },
+    fail(reason) {
+      dead ??= reason;
+      for (const p of pending.values()) p.reject(dead);
+      pending.clear();
+    },
+    failure: () => dead,
+  };
+}
