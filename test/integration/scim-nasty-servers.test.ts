@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { snapshotUsers, unreadGroups } from '../../src-main/core/store/analysis.repo';
+import { unreadGroups } from '../../src-main/core/store/analysis.repo';
 import type { Db } from '../../src-main/core/store/database';
 import { getRun, latestCompleteRun } from '../../src-main/core/store/runs.repo';
 import { nastyData, startNastyScim, NASTY_TOKEN, type NastyBehaviours, type NastyServer } from '../helpers/nasty-scim';
 import { scimConfig, syncScim } from '../helpers/scim-sync';
-import { connection, openTestDb } from '../helpers/store';
+import { connection, openTestDb, snapshotUsers } from '../helpers/store';
 import { useTempDir } from '../helpers/temp-dir';
 
 const tempDir = useTempDir();

@@ -3,12 +3,12 @@ import { fileURLToPath } from 'node:url';
 import type { SnapshotUser } from '../../src-main/core/analysis/types';
 import { describe, expect, it } from 'vitest';
 import type { GroupRecord, UserRecord } from '../../src-main/core/model';
-import { groupMembers, snapshotGroups, snapshotUsers, unreadGroups } from '../../src-main/core/store/analysis.repo';
+import { groupMembers, snapshotGroups, unreadGroups } from '../../src-main/core/store/analysis.repo';
 import { openDatabase, type Db } from '../../src-main/core/store/database';
 import { getRun, latestCompleteRun, recoverInterruptedRuns } from '../../src-main/core/store/runs.repo';
 import { startChild } from '../helpers/child-process';
 import { group, user } from '../helpers/snapshot-builders';
-import { completeSnapshot, connection } from '../helpers/store';
+import { completeSnapshot, connection, snapshotUsers } from '../helpers/store';
 import { useTempDir } from '../helpers/temp-dir';
 
 // A sync killed at any moment (crash, power loss, kill -9) must leave a database that opens, passes

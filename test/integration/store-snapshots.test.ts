@@ -2,13 +2,13 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { groupMembers, ruleCandidates, snapshotGroups, snapshotUsers, unreadGroups } from '../../src-main/core/store/analysis.repo';
+import { groupMembers, ruleCandidates, snapshotGroups, unreadGroups } from '../../src-main/core/store/analysis.repo';
 import { migrate, migrationHash, openDatabase } from '../../src-main/core/store/database';
 import { MIGRATIONS } from '../../src-main/core/store/migrations';
 import { beginRun, completeRun, failRun, getRun, latestCompleteRun, recoverInterruptedRuns } from '../../src-main/core/store/runs.repo';
 import { createSnapshotWriter } from '../../src-main/core/store/snapshot-writer';
 import { group, user } from '../helpers/snapshot-builders';
-import { completeSnapshot, connection, FULL_COVERAGE, openTestDb } from '../helpers/store';
+import { completeSnapshot, connection, FULL_COVERAGE, openTestDb, snapshotUsers } from '../helpers/store';
 import { useTempDir } from '../helpers/temp-dir';
 
 const tempDir = useTempDir();

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ScimAppConfig } from '../../src-main/core/config/schema';
 import type { Logger } from '../../src-main/core/ports';
 import { envSecretStore } from '../../src-main/core/secrets/resolve';
-import { groupMembers, snapshotGroups, snapshotUsers } from '../../src-main/core/store/analysis.repo';
+import { groupMembers, snapshotGroups } from '../../src-main/core/store/analysis.repo';
 import type { Db } from '../../src-main/core/store/database';
 import { getRun, latestCompleteRun } from '../../src-main/core/store/runs.repo';
 import { createWorkerSnapshotStore } from '../../src-main/core/store/worker-snapshot-store';
@@ -13,7 +13,7 @@ import { pollInWorker } from '../../src-main/core/sync/worker-poll';
 import { builtWorkerFile } from '../../src-main/core/util/built-worker';
 import { nastyData, startNastyScim, NASTY_TOKEN, type NastyBehaviours, type NastyServer } from '../helpers/nasty-scim';
 import { scimConfig, syncScim } from '../helpers/scim-sync';
-import { connection, openTestDb } from '../helpers/store';
+import { connection, openTestDb, snapshotUsers } from '../helpers/store';
 import { useTempDir } from '../helpers/temp-dir';
 
 // The sync as the built app runs it: each poll (HTTP, JSON.parse, normalization) in a sync worker

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { snapshotGroups, snapshotUsers } from '../../src-main/core/store/analysis.repo';
+import { snapshotGroups } from '../../src-main/core/store/analysis.repo';
 import { getRun } from '../../src-main/core/store/runs.repo';
 import { createWorkerSnapshotStore } from '../../src-main/core/store/worker-snapshot-store';
 import { builtWorkerFile } from '../../src-main/core/util/built-worker';
-import { FULL_COVERAGE, connection, openTestDb } from '../helpers/store';
+import { connection, FULL_COVERAGE, openTestDb, snapshotUsers } from '../helpers/store';
 import { group, user } from '../helpers/snapshot-builders';
 import { useTempDir } from '../helpers/temp-dir';
 

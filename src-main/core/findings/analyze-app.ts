@@ -123,10 +123,11 @@ export async function analyzeApp(
   const mappings = compileMappings(app.config);
   // SQL rules out the pairs whose mapped values are certainly equal; the rest are compared here.
   const candidates = driftCandidates(db, refs.app, refs.idp, pairs, mappings);
+  const mayDiffer = (appRes: number): boolean => candidates === null || candidates.has(appRes);
   const driftApp: number[] = [];
   const driftIdp: number[] = [];
   for (const [a, m] of correlation.matches) {
-    if (candidates !== null && !candidates.has(a)) continue;
+    if (!mayDiffer(a)) continue;
     driftApp.push(a);
     driftIdp.push(m.idpRes);
   }
@@ -145,8 +146,7 @@ export async function analyzeApp(
     scopeLabel: scope.label,
     idpCoverage: coverage.idp,
     appCoverage: coverage.app,
-    differences: (a, i) =>
-      candidates === null || candidates.has(a) ? attributeDifferences(appUser(a), () => appDirectory.raw(a), idpUser(i), mappings) : [],
+    differences: (a, i) => (mayDiffer(a) ? attributeDifferences(appUser(a), () => appDirectory.raw(a), idpUser(i), mappings) : []),
   });
   notes.push(...users.notes);
   drafts.push(...users.findings);

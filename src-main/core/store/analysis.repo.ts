@@ -1,9 +1,9 @@
 import type { CandidatePairs } from '../analysis/correlate';
 import type { KeyField, SnapshotGroup, SnapshotUser } from '../analysis/types';
 import { attributeDecoder } from './attribute-names';
-import type { Db, Statement } from './database';
+import type { Db } from './database';
 import { createRawReader, type RawLocation } from './raw-chunks';
-import { VALID, type SnapshotRef } from './snapshot-sql';
+import { AT_RUN, VALID, type SnapshotRef } from './snapshot-sql';
 
 
 type UserRow = [
@@ -45,32 +45,6 @@ function toSnapshotUser(r: UserRow, decode: (json: string | null) => Record<stri
   };
 }
 
-const USERS_SQL = `SELECT v.resource_id, r.remote_id, ${USER_COLUMNS}
-  FROM user_versions v INDEXED BY user_versions_by_run JOIN resources r ON r.id = v.resource_id
-  WHERE ${VALID('v', 'c', 'r')}`;
-const USERS_BY_ID_SQL = `SELECT v.resource_id, r.remote_id, ${USER_COLUMNS}
-  FROM user_versions v INDEXED BY user_versions_by_resource JOIN resources r ON r.id = v.resource_id
-  WHERE v.resource_id IN (SELECT value FROM json_each(@only)) AND ${VALID('v', 'c', 'r')}`;
-
-/** A snapshot's users, or only those with the given resource ids. */
-export function snapshotUsers(db: Db, ref: SnapshotRef, only?: readonly number[]): SnapshotUser[] {
-  const decode = attributeDecoder(db, ref.connectionId);
-  return only ? readUsers(db.prepare(USERS_BY_ID_SQL), ref, decode, only) : readUsers(db.prepare(USERS_SQL), ref, decode);
-}
-
-function readUsers(
-  statement: Statement,
-  ref: SnapshotRef,
-  decode: (json: string | null) => Record<string, string | null>,
-  only?: readonly number[],
-): SnapshotUser[] {
-  const rows = statement.raw().iterate({ c: ref.connectionId, r: ref.runId, ...(only ? { only: JSON.stringify(only) } : {}) }) as IterableIterator<UserRow>;
-  // Rows are iterated, not collected first, so each row array dies young.
-  const users: SnapshotUser[] = [];
-  for (const r of rows) users.push(toSnapshotUser(r, decode));
-  return users;
-}
-
 /** Every user of a snapshot, reduced to what lifecycle decisions read: `active` by resource. */
 export function activeByRes(db: Db, ref: SnapshotRef): Map<number, boolean | null> {
   const active = new Map<number, boolean | null>();
@@ -93,13 +67,21 @@ export interface UserDirectory {
 
 export function userDirectory(db: Db, ref: SnapshotRef): UserDirectory {
   const decode = attributeDecoder(db, ref.connectionId);
-  const byId = db.prepare(USERS_BY_ID_SQL);
+  const byId = db
+    .prepare(
+      `SELECT v.resource_id, r.remote_id, ${USER_COLUMNS}
+       FROM user_versions v INDEXED BY user_versions_by_resource JOIN resources r ON r.id = v.resource_id
+       WHERE v.resource_id IN (SELECT value FROM json_each(@ids)) AND ${VALID('v', 'c', 'r')}`,
+    )
+    .raw();
   const cache = new Map<number, SnapshotUser>();
   const load = (ids: readonly number[]): void => {
-    for (const u of readUsers(byId, ref, decode, ids)) cache.set(u.res, u);
+    for (const r of byId.iterate({ ids: JSON.stringify(ids), c: ref.connectionId, r: ref.runId }) as IterableIterator<UserRow>) {
+      cache.set(r[0], toSnapshotUser(r, decode));
+    }
   };
   const location = db.prepare(
-    'SELECT v.raw_chunk AS chunk, v.raw_offset AS offset, v.raw_length AS length FROM user_versions v WHERE v.resource_id = @res AND v.from_run <= @r AND (v.to_run IS NULL OR v.to_run > @r)',
+    `SELECT v.raw_chunk AS chunk, v.raw_offset AS offset, v.raw_length AS length FROM user_versions v WHERE v.resource_id = @res AND ${AT_RUN('v', 'r')}`,
   );
   const readRaw = createRawReader(db);
   return {
@@ -193,7 +175,7 @@ function ruleJoin(db: Db, app: SnapshotRef, idp: SnapshotRef, rule: RuleKeys, sk
   const idpSide =
     rule.idpKey === 'id'
       ? `JOIN resources ri ON ri.connection_id = @ic AND ri.kind = 'user' AND ${i.expr} = ${a.expr}
-         JOIN user_versions i INDEXED BY user_versions_by_resource ON i.resource_id = ri.id AND i.from_run <= @ir AND (i.to_run IS NULL OR i.to_run > @ir)`
+         JOIN user_versions i INDEXED BY user_versions_by_resource ON i.resource_id = ri.id AND ${AT_RUN('i', 'ir')}`
       : `JOIN user_versions i ${i.index ? `INDEXED BY ${i.index}` : ''} ON ${VALID('i', 'ic', 'ir')} AND ${i.expr} = ${a.expr}`;
   const sql = `SELECT a.resource_id, i.resource_id
     FROM user_versions a INDEXED BY ${a.index ?? 'user_versions_by_run'} ${appResources}
@@ -224,7 +206,7 @@ export function recordAtRun(db: Db, ref: SnapshotRef, remoteId: string): RecordA
     .prepare('SELECT id, kind FROM resources WHERE connection_id = ? AND remote_id = ? ORDER BY kind DESC')
     .all(ref.connectionId, remoteId) as Array<{ id: number; kind: 'user' | 'group' }>;
   const readRaw = createRawReader(db);
-  const atRun = 'v.resource_id = @res AND v.from_run <= @run AND (v.to_run IS NULL OR v.to_run > @run)';
+  const atRun = `v.resource_id = @res AND ${AT_RUN('v', 'run')}`;
   for (const r of res) {
     const params = { res: r.id, run: ref.runId, remoteId };
     if (r.kind === 'group') {

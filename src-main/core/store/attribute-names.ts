@@ -7,11 +7,7 @@ type Attributes = Record<string, string | null>;
 
 /** The writer's side: names to codes, registering a name the first time the connection sees it. */
 export function attributeEncoder(db: Db, connectionId: number): (attributes: Attributes) => string | null {
-  const codes = new Map(
-    (db.prepare('SELECT name, code FROM attribute_names WHERE connection_id = ?').raw().all(connectionId) as Array<[string, number]>).map(
-      ([name, code]) => [name, code],
-    ),
-  );
+  const codes = new Map(attributeNames(db, connectionId).map((name, code) => [name, code]));
   const insert = db.prepare('INSERT INTO attribute_names (connection_id, code, name) VALUES (?, ?, ?)');
   const codeOf = (name: string): number => {
     let code = codes.get(name);

@@ -2,7 +2,7 @@ import { TRIMMED_CODE_POINTS, type CompiledMapping } from '../analysis/attribute
 import { standardField, type StandardField } from '../analysis/idp-attribute';
 import { attributeNames } from './attribute-names';
 import type { Db } from './database';
-import { VALID, withPairsByApp, type PairsJson, type SnapshotRef } from './snapshot-sql';
+import { AT_RUN, VALID, withPairsByApp, type PairsJson, type SnapshotRef } from './snapshot-sql';
 
 /** The value SQL of a SnapshotUser field on user_versions `i` (and its resource `ri`). */
 const FIELD_SQL: Record<StandardField, string> = {
@@ -74,7 +74,7 @@ export function driftCandidates(
     // probe by resource.
     const sql = `SELECT a.resource_id FROM user_versions a INDEXED BY user_versions_by_run
       CROSS JOIN temp.pairs_by_app c ON c.app_res = a.resource_id
-      CROSS JOIN user_versions i INDEXED BY user_versions_by_resource ON i.resource_id = c.idp_res AND i.from_run <= @ir AND (i.to_run IS NULL OR i.to_run > @ir)
+      CROSS JOIN user_versions i INDEXED BY user_versions_by_resource ON i.resource_id = c.idp_res AND ${AT_RUN('i', 'ir')}
       ${same.includes('ri.') ? 'JOIN resources ri ON ri.id = i.resource_id' : ''}
       WHERE ${VALID('a', 'ac', 'ar')} AND NOT coalesce(${same}, 0)`;
     return new Set(db.prepare(sql).pluck().all({ ac: app.connectionId, ar: app.runId, ir: idp.runId }) as number[]);

@@ -8,9 +8,11 @@ export interface SnapshotRef {
   runId: number;
 }
 
+/** The versions of table alias `alias` current at complete run @r (from_run ≤ r < to_run). */
+export const AT_RUN = (alias: string, r: string): string => `${alias}.from_run <= @${r} AND (${alias}.to_run IS NULL OR ${alias}.to_run > @${r})`;
+
 /** The rows of table alias `alias` in the snapshot of connection @c at complete run @r. */
-export const VALID = (alias: string, c: string, r: string): string =>
-  `${alias}.connection_id = @${c} AND ${alias}.from_run <= @${r} AND (${alias}.to_run IS NULL OR ${alias}.to_run > @${r})`;
+export const VALID = (alias: string, c: string, r: string): string => `${alias}.connection_id = @${c} AND ${AT_RUN(alias, r)}`;
 
 /** Correlated (app resource, IdP resource) pairs as a JSON array of two-element arrays: SQL reads it with json_each, and it crosses threads as one string. */
 export type PairsJson = string;
