@@ -20,7 +20,7 @@ export function connection(db: Db, name: string, role: 'idp' | 'app' = 'app'): n
 
 /** Every user of a snapshot, whole, in storage order: read the way analysis reads records. */
 export function snapshotUsers(db: Db, ref: SnapshotRef): SnapshotUser[] {
-  const ids = [...activeByRes(db, ref).keys()];
+  const ids = activeByRes(db, ref).ids();
   const directory = userDirectory(db, ref);
   directory.preload(ids);
   return ids.map((id) => directory.get(id));

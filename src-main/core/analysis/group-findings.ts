@@ -1,6 +1,7 @@
 import { DEFAULT_SEVERITY } from '../../contract/findings';
 import { findingKey } from './finding-key';
-import type { ActiveByRes, AnalysisNames, FindingDraft, SnapshotGroup, UserLookup } from './types';
+import type { ActivityTable } from './activity-table';
+import type { AnalysisNames, FindingDraft, SnapshotGroup, UserLookup } from './types';
 import { label } from './user-findings';
 
 export interface GroupMappingConfig {
@@ -53,8 +54,8 @@ export interface MembershipFindingInput {
   appConnectionId: number;
   names: AnalysisNames;
   appGroups: ReadonlyMap<number, SnapshotGroup>;
-  appUsers: ActiveByRes;
-  idpUsers: ActiveByRes;
+  appUsers: ActivityTable;
+  idpUsers: ActivityTable;
   /** Whole records, read only for the members a finding is about. */
   appUser: UserLookup;
   idpUser: UserLookup;

@@ -1,11 +1,5 @@
 import type { FindingType, Severity } from '../../contract/findings';
 
-/**
- * Each user's `active` by the store's resource id: all that lifecycle decisions read of everyone.
- * Analysis reads the whole record (SnapshotUser) only for the users a finding is about.
- */
-export type ActiveByRes = ReadonlyMap<number, boolean | null>;
-
 /** A user of one snapshot, as analysis sees it. `res` is the store's stable resource id. */
 export interface SnapshotUser {
   res: number;

@@ -3,13 +3,14 @@ import type { Coverage } from '../model';
 import type { AttributeDifference } from './attribute-drift';
 import type { Correlation } from './correlate';
 import { findingKey } from './finding-key';
-import type { ActiveByRes, AnalysisNames, FindingDraft, SnapshotUser, UserLookup } from './types';
+import type { ActivityTable } from './activity-table';
+import type { AnalysisNames, FindingDraft, SnapshotUser, UserLookup } from './types';
 
 export interface UserFindingInput {
   appConnectionId: number;
   names: AnalysisNames;
-  appUsers: ActiveByRes;
-  idpUsers: ActiveByRes;
+  appUsers: ActivityTable;
+  idpUsers: ActivityTable;
   /** Whole records, read only for the users a finding is about. */
   appUser: UserLookup;
   idpUser: UserLookup;
@@ -60,11 +61,11 @@ function accountDetails(u: SnapshotUser): Record<string, unknown> {
 }
 
 /** The fields every finding about a matched account and identity carries. */
-function matchedPair(a: SnapshotUser, i: SnapshotUser, rule: string) {
+function matchedPair(a: SnapshotUser, i: SnapshotUser, rule: string | undefined) {
   return {
     a,
     i,
-    common: { userName: a.userName ?? i.userName, appRemoteId: a.remoteId, idpRemoteId: i.remoteId, matchRule: rule },
+    common: { userName: a.userName ?? i.userName, appRemoteId: a.remoteId, idpRemoteId: i.remoteId, matchRule: rule ?? null },
     pair: { app: accountDetails(a), idp: accountDetails(i) },
   };
 }
@@ -81,7 +82,7 @@ export function userFindings(input: UserFindingInput): { findings: FindingDraft[
   let orphansSkipped = 0;
   let unknownActive = 0;
 
-  for (const [res, active] of input.appUsers) {
+  input.appUsers.forEach((res, active) => {
     const amb = correlation.ambiguous.get(res);
     if (amb) {
       const a = appUser(res);
@@ -95,16 +96,16 @@ export function userFindings(input: UserFindingInput): { findings: FindingDraft[
           details: { app: accountDetails(a), candidates: candidates.map(accountDetails) },
         }),
       );
-      continue;
+      return;
     }
     if (active === null) unknownActive++;
-    const m = correlation.matches.get(res);
-    const idpActive = m ? idpUsers.get(m.idpRes) : undefined;
-    if (!m || idpActive === undefined) {
-      if (active !== true) continue;
+    const idpRes = correlation.idpOf(res);
+    const idpActive = idpRes === undefined ? undefined : idpUsers.get(idpRes);
+    if (idpRes === undefined || idpActive === undefined) {
+      if (active !== true) return;
       if (!input.idpCoverage.users) {
         orphansSkipped++;
-        continue;
+        return;
       }
       const a = appUser(res);
       const hidden = input.idpCoverage.inactiveUsers ? '' : ' (or is deactivated and hidden by the IdP listing)';
@@ -116,12 +117,12 @@ export function userFindings(input: UserFindingInput): { findings: FindingDraft[
           details: { app: accountDetails(a) },
         }),
       );
-      continue;
+      return;
     }
-    if (active === false) continue;
+    if (active === false) return;
     // Records are read once a finding is certain: most matched pairs produce none.
     if (active === true && idpActive === false) {
-      const { a, i, common, pair } = matchedPair(appUser(res), idpUser(m.idpRes), m.rule);
+      const { a, i, common, pair } = matchedPair(appUser(res), idpUser(idpRes), correlation.ruleOf(res));
       findings.push(
         draft(input, 'deprovision_missed', [a.remoteId], {
           ...common,
@@ -131,10 +132,10 @@ export function userFindings(input: UserFindingInput): { findings: FindingDraft[
           details: pair,
         }),
       );
-      continue;
+      return;
     }
-    if (active === true && idpActive === true && input.inScope(m.idpRes) === false) {
-      const { a, common, pair } = matchedPair(appUser(res), idpUser(m.idpRes), m.rule);
+    if (active === true && idpActive === true && input.inScope(idpRes) === false) {
+      const { a, common, pair } = matchedPair(appUser(res), idpUser(idpRes), correlation.ruleOf(res));
       findings.push(
         draft(input, 'unassigned_access', [a.remoteId], {
           ...common,
@@ -142,11 +143,11 @@ export function userFindings(input: UserFindingInput): { findings: FindingDraft[
           details: pair,
         }),
       );
-      continue;
+      return;
     }
-    const differences = input.differences(res, m.idpRes);
-    if (differences.length === 0) continue;
-    const { a, common, pair } = matchedPair(appUser(res), idpUser(m.idpRes), m.rule);
+    const differences = input.differences(res, idpRes);
+    if (differences.length === 0) return;
+    const { a, common, pair } = matchedPair(appUser(res), idpUser(idpRes), correlation.ruleOf(res));
     for (const d of differences) {
       findings.push(
         draft(input, 'attribute_drift', [a.remoteId, d.attribute], {
@@ -159,15 +160,14 @@ export function userFindings(input: UserFindingInput): { findings: FindingDraft[
         }),
       );
     }
-  }
+  });
 
   const ambiguousIdp = new Set([...correlation.ambiguous.values()].flatMap((a) => a.idpRes));
-  const none: readonly number[] = [];
-  for (const [idpRes, idpActive] of idpUsers) {
-    const matched = correlation.byIdp.get(idpRes) ?? none;
+  idpUsers.forEach((idpRes, idpActive) => {
     // Nearly everyone has one live account: decide that without building lists.
-    if (matched.length === 1 && input.appUsers.get(matched[0] as number) === true) continue;
-    const accountRes = matched.filter((r) => input.appUsers.has(r));
+    const sole = correlation.soleAccount(idpRes);
+    if (sole !== undefined && input.appUsers.get(sole) === true) return;
+    const accountRes = correlation.accountsOf(idpRes).filter((r) => input.appUsers.has(r));
     const liveRes = accountRes.filter((r) => input.appUsers.get(r) !== false);
     if (liveRes.length > 1) {
       const i = idpUser(idpRes);
@@ -182,7 +182,7 @@ export function userFindings(input: UserFindingInput): { findings: FindingDraft[
         }),
       );
     }
-    if (idpActive !== true || input.inScope(idpRes) !== true || liveRes.length > 0 || ambiguousIdp.has(idpRes)) continue;
+    if (idpActive !== true || input.inScope(idpRes) !== true || liveRes.length > 0 || ambiguousIdp.has(idpRes)) return;
     if (accountRes.length > 0) {
       const i = idpUser(idpRes);
       const accounts = accountRes.map(appUser);
@@ -193,7 +193,7 @@ export function userFindings(input: UserFindingInput): { findings: FindingDraft[
           userName: i.userName,
           idpRemoteId: i.remoteId,
           appRemoteId: deactivated?.remoteId ?? null,
-          matchRule: correlation.matches.get(deactivated?.res ?? -1)?.rule ?? null,
+          matchRule: (deactivated && correlation.ruleOf(deactivated.res)) ?? null,
           details: { idp: accountDetails(i), accounts: accounts.map(accountDetails), reason: 'deactivated' },
         }),
       );
@@ -208,7 +208,7 @@ export function userFindings(input: UserFindingInput): { findings: FindingDraft[
         }),
       );
     }
-  }
+  });
 
   if (orphansSkipped > 0) {
     notes.push(`${orphansSkipped} unmatched active accounts were not reported as orphaned: the IdP listing was incomplete.`);

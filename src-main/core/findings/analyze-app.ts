@@ -107,7 +107,7 @@ export async function analyzeApp(
   const candidatesByRule = ruleCandidates(db, refs.app, refs.idp, rules);
   const correlation = correlate(rules.map((rule, k) => ({ label: rule.label, pairs: candidatesByRule[k] ?? { app: [], idp: [] } })));
   const matched: string[] = [];
-  for (const [a, m] of correlation.matches) matched.push(`[${a},${m.idpRes}]`);
+  correlation.forEachMatch((a, i) => matched.push(`[${a},${i}]`));
   const pairs = `[${matched.join(',')}]`;
   const groups = groupPlan(db, app, idp, refs, coverage, notes);
   const diff = groups?.comparable ? helper.membershipDiff({ app: refs.app, idp: refs.idp, pairs, groupPairs: JSON.stringify([...groups.comparable]) }) : null;
@@ -126,11 +126,11 @@ export async function analyzeApp(
   const mayDiffer = (appRes: number): boolean => candidates === null || candidates.has(appRes);
   const driftApp: number[] = [];
   const driftIdp: number[] = [];
-  for (const [a, m] of correlation.matches) {
-    if (!mayDiffer(a)) continue;
+  correlation.forEachMatch((a, i) => {
+    if (!mayDiffer(a)) return;
     driftApp.push(a);
-    driftIdp.push(m.idpRes);
-  }
+    driftIdp.push(i);
+  });
   appDirectory.preload(driftApp);
   idpDirectory.preload(driftIdp);
   const scope = scopeOf(db, app.config, refs.idp, notes);
@@ -155,7 +155,7 @@ export async function analyzeApp(
     const { stale, missing } = await diff;
     // Prefer an account that is active; the lowest resource id (oldest) among equals.
     const accountOf = (idpRes: number): number | undefined => {
-      const accounts = (correlation.byIdp.get(idpRes) ?? []).slice().sort((a, b) => a - b);
+      const accounts = correlation.accountsOf(idpRes);
       return accounts.find((r) => appUsers.get(r) === true) ?? accounts[0];
     };
     appDirectory.preload([...stale.map(([, u]) => u).filter((u) => appUsers.has(u)), ...missing.flatMap(([, i]) => accountOf(i) ?? [])]);

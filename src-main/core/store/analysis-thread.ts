@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { ActivityTable } from '../analysis/activity-table';
 import { DriftlineError } from '../errors';
 import { builtWorkerFile } from '../util/built-worker';
 import { createCallChannel, type CallChannel } from '../util/call-channel';
@@ -16,8 +17,8 @@ export interface MembershipDiffRequest {
 }
 
 export interface SnapshotActivity {
-  app: Map<number, boolean | null>;
-  idp: Map<number, boolean | null>;
+  app: ActivityTable;
+  idp: ActivityTable;
 }
 
 /**
@@ -42,30 +43,13 @@ export function inlineAnalysisThread(db: Db): AnalysisThread {
 /** What the helper thread answers (analysis-worker.ts). */
 export type AnalysisMethod = 'activity' | 'membershipDiff';
 
-/** `active` by resource as it crosses threads: resource ids, and 1 / 0 / -1 for true / false / unknown. */
+/** An ActivityTable as it crosses threads: its buffer moves instead of being copied. */
 export interface PackedActivity {
-  res: Int32Array;
-  active: Int8Array;
+  base: number;
+  codes: Uint8Array;
 }
 
-export function packActivity(active: Map<number, boolean | null>): PackedActivity {
-  const packed = { res: new Int32Array(active.size), active: new Int8Array(active.size) };
-  let k = 0;
-  for (const [res, value] of active) {
-    packed.res[k] = res;
-    packed.active[k++] = value === null ? -1 : value ? 1 : 0;
-  }
-  return packed;
-}
-
-function unpackActivity(packed: PackedActivity): Map<number, boolean | null> {
-  const active = new Map<number, boolean | null>();
-  for (let k = 0; k < packed.res.length; k++) {
-    const value = packed.active[k];
-    active.set(packed.res[k] as number, value === -1 ? null : value === 1);
-  }
-  return active;
-}
+const unpack = (packed: PackedActivity): ActivityTable => new ActivityTable(packed.base, packed.codes);
 
 /**
  * In a thread of its own, on its own read connection: on a large tenant these are seconds of SQL
@@ -90,7 +74,7 @@ export function threadedAnalysisThread(workerFile: string, file: string, options
   return {
     async activity(app, idp) {
       const packed = await call<{ app: PackedActivity; idp: PackedActivity }>('activity', app, idp);
-      return { app: unpackActivity(packed.app), idp: unpackActivity(packed.idp) };
+      return { app: unpack(packed.app), idp: unpack(packed.idp) };
     },
     membershipDiff: (request) => call<MembershipDiff>('membershipDiff', request),
     async close() {

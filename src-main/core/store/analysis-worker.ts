@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { toErrorInfo } from '../errors';
 import type { CallReply, CallRequest } from '../util/call-channel';
 import { activeByRes } from './analysis.repo';
-import { packActivity, type AnalysisMethod, type MembershipDiffRequest } from './analysis-thread';
+import type { AnalysisMethod, MembershipDiffRequest, PackedActivity } from './analysis-thread';
 import { openReadConnection } from './database';
 import { membershipDiff } from './membership-diff.repo';
 import type { SnapshotRef } from './snapshot-sql';
@@ -17,10 +17,11 @@ function run(req: CallRequest<AnalysisMethod>): { value: unknown; transfer: Arra
   switch (req.method) {
     case 'activity': {
       const [appRef, idpRef] = req.args as [SnapshotRef, SnapshotRef];
-      const app = packActivity(activeByRes(db, appRef));
-      const idp = packActivity(activeByRes(db, idpRef));
-      // The arrays move to the analysis thread instead of being copied.
-      return { value: { app, idp }, transfer: [app.res.buffer, app.active.buffer, idp.res.buffer, idp.active.buffer] as ArrayBuffer[] };
+      const app = activeByRes(db, appRef);
+      const idp = activeByRes(db, idpRef);
+      // The tables' buffers move to the analysis thread instead of being copied.
+      const value: { app: PackedActivity; idp: PackedActivity } = { app, idp };
+      return { value, transfer: [app.codes.buffer, idp.codes.buffer] as ArrayBuffer[] };
     }
     case 'membershipDiff': {
       const [r] = req.args as [MembershipDiffRequest];

@@ -1,10 +1,10 @@
+import { ActivityTable } from '../analysis/activity-table';
 import type { CandidatePairs } from '../analysis/correlate';
 import type { KeyField, SnapshotGroup, SnapshotUser } from '../analysis/types';
 import { attributeDecoder } from './attribute-names';
 import type { Db } from './database';
 import { createRawReader, type RawLocation } from './raw-chunks';
 import { AT_RUN, VALID, type SnapshotRef } from './snapshot-sql';
-
 
 type UserRow = [
   res: number,
@@ -46,15 +46,13 @@ function toSnapshotUser(r: UserRow, decode: (json: string | null) => Record<stri
 }
 
 /** Every user of a snapshot, reduced to what lifecycle decisions read: `active` by resource. */
-export function activeByRes(db: Db, ref: SnapshotRef): Map<number, boolean | null> {
-  const active = new Map<number, boolean | null>();
-  for (const [res, value] of db
-    .prepare(`SELECT v.resource_id, v.active FROM user_versions v INDEXED BY user_versions_by_run WHERE ${VALID('v', 'c', 'r')}`)
-    .raw()
-    .iterate({ c: ref.connectionId, r: ref.runId }) as IterableIterator<[number, number | null]>) {
-    active.set(res, value === null ? null : value === 1);
-  }
-  return active;
+export function activeByRes(db: Db, ref: SnapshotRef): ActivityTable {
+  return ActivityTable.fromRows(
+    db
+      .prepare(`SELECT v.resource_id, v.active FROM user_versions v INDEXED BY user_versions_by_run WHERE ${VALID('v', 'c', 'r')}`)
+      .raw()
+      .iterate({ c: ref.connectionId, r: ref.runId }) as IterableIterator<[number, number | null]>,
+  );
 }
 
 /** Whole user records of one snapshot, read in batches (preload) or one at a time, and kept. */

@@ -1,0 +1,80 @@
+const ABSENT = 0;
+const ACTIVE = 1;
+const INACTIVE = 2;
+const UNKNOWN = 3;
+
+/**
+ * Each user's `active` in one snapshot, by the store's resource id: all that lifecycle decisions
+ * read of everyone. Resource ids are dense row ids, so one byte per id of the snapshot's range
+ * replaces a Map of 100k entries: no hashing, nothing for the garbage collector to trace, and it
+ * crosses threads as one transferred buffer.
+ */
+export class ActivityTable {
+  readonly size: number;
+
+  /** `codes[res - base]`: 0 not a user of the snapshot, 1 active, 2 inactive, 3 unknown. */
+  constructor(
+    readonly base: number,
+    readonly codes: Uint8Array,
+  ) {
+    let n = 0;
+    for (const code of codes) if (code !== ABSENT) n++;
+    this.size = n;
+  }
+
+  /** From (resource id, stored `active`: 1, 0 or null) rows. */
+  static fromRows(rows: Iterable<readonly [number, number | null]>): ActivityTable {
+    const ids: number[] = [];
+    const values: number[] = [];
+    let min = Infinity;
+    let max = -Infinity;
+    for (const [res, active] of rows) {
+      ids.push(res);
+      values.push(active === null ? UNKNOWN : active === 1 ? ACTIVE : INACTIVE);
+      if (res < min) min = res;
+      if (res > max) max = res;
+    }
+    const base = ids.length === 0 ? 0 : min;
+    const codes = new Uint8Array(ids.length === 0 ? 0 : max - min + 1);
+    for (let k = 0; k < ids.length; k++) codes[(ids[k] as number) - base] = values[k] as number;
+    return new ActivityTable(base, codes);
+  }
+
+  private code(res: number): number {
+    return this.codes[res - this.base] ?? ABSENT;
+  }
+
+  has(res: number): boolean {
+    return this.code(res) !== ABSENT;
+  }
+
+  /** true / false, null when unreadable, undefined when `res` is not a user of the snapshot. */
+  get(res: number): boolean | null | undefined {
+    switch (this.code(res)) {
+      case ACTIVE:
+        return true;
+      case INACTIVE:
+        return false;
+      case UNKNOWN:
+        return null;
+      default:
+        return undefined;
+    }
+  }
+
+  /** Every user, in resource id order. */
+  forEach(visit: (res: number, active: boolean | null) => void): void {
+    const { codes, base } = this;
+    for (let k = 0; k < codes.length; k++) {
+      const code = codes[k];
+      if (code === ABSENT) continue;
+      visit(base + k, code === ACTIVE ? true : code === INACTIVE ? false : null);
+    }
+  }
+
+  ids(): number[] {
+    const out: number[] = [];
+    this.forEach((res) => out.push(res));
+    return out;
+  }
+}
