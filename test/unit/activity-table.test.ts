@@ -33,7 +33,7 @@ describe('ActivityTable', () => {
       [7, 1],
       [9, 0],
     ]);
-    const copy = structuredClone({ base: table.base, codes: table.codes }, { transfer: [table.codes.buffer] });
+    const copy = structuredClone({ base: table.base, codes: table.codes }, { transfer: [table.codes.buffer as ArrayBuffer] });
     const back = new ActivityTable(copy.base, copy.codes);
     expect([7, 8, 9].map((res) => back.get(res))).toEqual([true, undefined, false]);
   });

@@ -67,15 +67,15 @@ export interface MembershipFindingInput {
   accountOf(idpRes: number): number | undefined;
 }
 
-export function membershipFindings(input: MembershipFindingInput): FindingDraft[] {
+/** Yielded one at a time: the store records each as it comes, so tens of thousands never pile up in memory. */
+export function* membershipFindings(input: MembershipFindingInput): Generator<FindingDraft> {
   const { names } = input;
-  const out: FindingDraft[] = [];
   const base = { attribute: null, idpValue: null, appValue: null, matchRule: null };
   for (const [gRes, mRes] of input.stale) {
     const g = input.appGroups.get(gRes);
     if (!g || !input.appUsers.has(mRes)) continue;
     const u = input.appUser(mRes);
-    out.push({
+    yield {
       ...base,
       key: findingKey('stale_membership', input.appConnectionId, g.remoteId, u.remoteId),
       type: 'stale_membership',
@@ -86,7 +86,7 @@ export function membershipFindings(input: MembershipFindingInput): FindingDraft[
       appRemoteId: u.remoteId,
       idpRemoteId: null,
       details: { group: { id: g.remoteId, displayName: g.displayName }, member: { id: u.remoteId, userName: u.userName, active: u.active } },
-    });
+    };
   }
   for (const [gRes, iRes] of input.missing) {
     const g = input.appGroups.get(gRes);
@@ -96,7 +96,7 @@ export function membershipFindings(input: MembershipFindingInput): FindingDraft[
     if (!g || mRes === undefined || appActive === undefined || appActive === false || input.idpUsers.get(iRes) !== true) continue;
     const u = input.appUser(mRes);
     const i = input.idpUser(iRes);
-    out.push({
+    yield {
       ...base,
       key: findingKey('missing_membership', input.appConnectionId, g.remoteId, u.remoteId),
       type: 'missing_membership',
@@ -107,9 +107,8 @@ export function membershipFindings(input: MembershipFindingInput): FindingDraft[
       appRemoteId: u.remoteId,
       idpRemoteId: i.remoteId,
       details: { group: { id: g.remoteId, displayName: g.displayName }, member: { id: u.remoteId, userName: u.userName }, idp: { id: i.remoteId } },
-    });
+    };
   }
-  return out;
 }
 
 /** App groups with no IdP counterpart. Only meaningful when every IdP group was listed and no `only` limit applies. */

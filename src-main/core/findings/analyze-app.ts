@@ -96,7 +96,8 @@ export async function analyzeApp(
   const refs = { app: { connectionId: app.connectionId, runId: appRun.id }, idp: { connectionId: idp.connectionId, runId: idpRun.id } };
   const names = { app: app.name, idp: idp.name };
   const notes: string[] = [];
-  const drafts: FindingDraft[] = [];
+  // Lists of drafts, and generators the store drains while it records them.
+  const drafts: Array<Iterable<FindingDraft>> = [];
   const noCoverage: Coverage = { users: false, inactiveUsers: false, groups: false, memberships: 'none', notes: [] };
   const coverage = { app: appRun.coverage ?? noCoverage, idp: idpRun.coverage ?? noCoverage };
 
@@ -149,7 +150,7 @@ export async function analyzeApp(
     differences: (a, i) => (mayDiffer(a) ? attributeDifferences(appUser(a), () => appDirectory.raw(a), idpUser(i), mappings) : []),
   });
   notes.push(...users.notes);
-  drafts.push(...users.findings);
+  drafts.push(users.findings);
 
   if (groups && diff) {
     const { stale, missing } = await diff;
@@ -161,7 +162,7 @@ export async function analyzeApp(
     appDirectory.preload([...stale.map(([, u]) => u).filter((u) => appUsers.has(u)), ...missing.flatMap(([, i]) => accountOf(i) ?? [])]);
     idpDirectory.preload(missing.map(([, i]) => i));
     drafts.push(
-      ...membershipFindings({
+      membershipFindings({
         appConnectionId: app.connectionId,
         names,
         appGroups: new Map(groups.appGroups.map((g) => [g.res, g])),
@@ -176,14 +177,16 @@ export async function analyzeApp(
     );
   }
   if (groups && coverage.idp.groups && !app.config.groups?.only) {
-    drafts.push(...orphanedGroupFindings(app.connectionId, names, groups.appGroups, groups.pairs));
+    drafts.push(orphanedGroupFindings(app.connectionId, names, groups.appGroups, groups.pairs));
   }
 
   const { analysisId, counts } = recordAnalysis(db, {
     appConnectionId: app.connectionId,
     idpRunId: idpRun.id,
     appRunId: appRun.id,
-    drafts,
+    drafts: (function* () {
+      for (const part of drafts) yield* part;
+    })(),
     notes,
   });
   return { app: app.name, analyzed: true, analysisId, counts, notes, idpRunId: idpRun.id, appRunId: appRun.id };
