@@ -70,25 +70,20 @@ export interface MembershipFindingInput {
 /** Yielded one at a time: the store records each as it comes, so tens of thousands never pile up in memory. */
 export function* membershipFindings(input: MembershipFindingInput): Generator<FindingDraft> {
   const { names } = input;
-  const base = { attribute: null, idpValue: null, appValue: null, matchRule: null };
-  for (const [gRes, mRes] of input.stale) {
+  for (let k = 0; k < input.stale.length; k++) {
+    const [gRes, mRes] = input.stale[k] as readonly [number, number];
     const g = input.appGroups.get(gRes);
     if (!g || !input.appUsers.has(mRes)) continue;
     const u = input.appUser(mRes);
-    yield {
-      ...base,
-      key: findingKey('stale_membership', input.appConnectionId, g.remoteId, u.remoteId),
-      type: 'stale_membership',
-      severity: DEFAULT_SEVERITY.stale_membership,
+    yield membershipDraft(input.appConnectionId, 'stale_membership', g, u.remoteId, {
       message: `"${label(u)}" is a member of "${groupLabel(g)}" in ${names.app} but not in ${names.idp}.`,
       userName: u.userName,
-      groupName: g.displayName,
-      appRemoteId: u.remoteId,
       idpRemoteId: null,
       details: { group: { id: g.remoteId, displayName: g.displayName }, member: { id: u.remoteId, userName: u.userName, active: u.active } },
-    };
+    });
   }
-  for (const [gRes, iRes] of input.missing) {
+  for (let k = 0; k < input.missing.length; k++) {
+    const [gRes, iRes] = input.missing[k] as readonly [number, number];
     const g = input.appGroups.get(gRes);
     const mRes = input.accountOf(iRes);
     const appActive = mRes === undefined ? undefined : input.appUsers.get(mRes);
@@ -96,19 +91,37 @@ export function* membershipFindings(input: MembershipFindingInput): Generator<Fi
     if (!g || mRes === undefined || appActive === undefined || appActive === false || input.idpUsers.get(iRes) !== true) continue;
     const u = input.appUser(mRes);
     const i = input.idpUser(iRes);
-    yield {
-      ...base,
-      key: findingKey('missing_membership', input.appConnectionId, g.remoteId, u.remoteId),
-      type: 'missing_membership',
-      severity: DEFAULT_SEVERITY.missing_membership,
+    yield membershipDraft(input.appConnectionId, 'missing_membership', g, u.remoteId, {
       message: `"${label(u)}" is a member of "${groupLabel(g)}" in ${names.idp} but not in ${names.app}.`,
       userName: u.userName ?? i.userName,
-      groupName: g.displayName,
-      appRemoteId: u.remoteId,
       idpRemoteId: i.remoteId,
       details: { group: { id: g.remoteId, displayName: g.displayName }, member: { id: u.remoteId, userName: u.userName }, idp: { id: i.remoteId } },
-    };
+    });
   }
+}
+
+function membershipDraft(
+  appConnectionId: number,
+  type: 'stale_membership' | 'missing_membership',
+  g: SnapshotGroup,
+  appRemoteId: string,
+  fields: Pick<FindingDraft, 'message' | 'userName' | 'idpRemoteId' | 'details'>,
+): FindingDraft {
+  return {
+    key: findingKey(type, appConnectionId, g.remoteId, appRemoteId),
+    type,
+    severity: DEFAULT_SEVERITY[type],
+    message: fields.message,
+    userName: fields.userName,
+    groupName: g.displayName,
+    attribute: null,
+    idpValue: null,
+    appValue: null,
+    appRemoteId,
+    idpRemoteId: fields.idpRemoteId,
+    matchRule: null,
+    details: fields.details,
+  };
 }
 
 /** App groups with no IdP counterpart. Only meaningful when every IdP group was listed and no `only` limit applies. */

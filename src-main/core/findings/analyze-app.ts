@@ -1,13 +1,13 @@
 import { compileRule } from '../analysis/match-keys';
 import { attributeDifferences, compileMappings } from '../analysis/attribute-drift';
-import { correlate } from '../analysis/correlate';
+import { correlate, type Correlation } from '../analysis/correlate';
 import { mapGroups, membershipFindings, orphanedGroupFindings } from '../analysis/group-findings';
 import type { FindingDraft, SnapshotGroup, SnapshotUser } from '../analysis/types';
 import { userFindings } from '../analysis/user-findings';
 import type { ScimAppConfig } from '../config/schema';
 import { groupMembers, ruleCandidates, snapshotGroups, unreadGroups, userDirectory } from '../store/analysis.repo';
 import { driftCandidates } from '../store/drift-candidates.repo';
-import type { SnapshotRef } from '../store/snapshot-sql';
+import type { PairsJson, SnapshotRef } from '../store/snapshot-sql';
 import { inlineAnalysisThread, type AnalysisThread } from '../store/analysis-thread';
 import type { Coverage } from '../model';
 import type { Db } from '../store/database';
@@ -22,6 +22,13 @@ export interface AnalyzeTarget {
 export type AnalysisOutcome =
   | { app: string; analyzed: true; analysisId: number; counts: AnalysisCounts; notes: string[]; idpRunId: number; appRunId: number }
   | { app: string; analyzed: false; reason: string };
+
+/** The matched pairs as SQL reads them; the 100k pieces die here instead of living through the analysis. */
+function pairsJson(correlation: Correlation): PairsJson {
+  const matched: string[] = [];
+  correlation.forEachMatch((a, i) => matched.push(`[${a},${i}]`));
+  return `[${matched.join(',')}]`;
+}
 
 /** The scope predicate for an app: everyone, or members of the named IdP groups. */
 function scopeOf(
@@ -107,9 +114,7 @@ export async function analyzeApp(
   const rules = app.config.match.map(compileRule);
   const candidatesByRule = ruleCandidates(db, refs.app, refs.idp, rules);
   const correlation = correlate(rules.map((rule, k) => ({ label: rule.label, pairs: candidatesByRule[k] ?? { app: [], idp: [] } })));
-  const matched: string[] = [];
-  correlation.forEachMatch((a, i) => matched.push(`[${a},${i}]`));
-  const pairs = `[${matched.join(',')}]`;
+  const pairs = pairsJson(correlation);
   const groups = groupPlan(db, app, idp, refs, coverage, notes);
   const diff = groups?.comparable ? helper.membershipDiff({ app: refs.app, idp: refs.idp, pairs, groupPairs: JSON.stringify([...groups.comparable]) }) : null;
   diff?.catch(() => undefined);

@@ -23,26 +23,46 @@ type UserRow = [
 /** The user_versions columns of a SnapshotUser after its resource id and remote id (UserRow order). */
 const USER_COLUMNS = 'v.user_name, v.external_id, v.email, v.active, v.status, v.given_name, v.family_name, v.display_name, v.attributes_json';
 
-function toSnapshotUser(r: UserRow, decode: (json: string | null) => Record<string, string | null>): SnapshotUser {
-  const json = r[10];
-  let attributes: Record<string, string | null> | undefined;
-  return {
-    res: r[0],
-    remoteId: r[1],
-    userName: r[2],
-    externalId: r[3],
-    email: r[4],
-    active: r[5] === null ? null : r[5] === 1,
-    status: r[6],
-    givenName: r[7],
-    familyName: r[8],
-    displayName: r[9],
-    // Decoded on first use: most records analysis reads are for messages, not attributes.
-    get attributes() {
-      attributes ??= decode(json);
-      return attributes;
-    },
-  };
+/**
+ * A stored user whose attributes are decoded on first use: most records analysis reads are for
+ * messages, not attributes. A class rather than an object literal with a getter: tens of thousands
+ * of literals with an accessor each fall into V8's dictionary layout (~1 KB apiece).
+ */
+class StoredUser implements SnapshotUser {
+  readonly res: number;
+  readonly remoteId: string;
+  readonly userName: string | null;
+  readonly externalId: string | null;
+  readonly email: string | null;
+  readonly active: boolean | null;
+  readonly status: string | null;
+  readonly givenName: string | null;
+  readonly familyName: string | null;
+  readonly displayName: string | null;
+  #json: string | null;
+  #decoded: Record<string, string | null> | undefined;
+  readonly #decode: (json: string | null) => Record<string, string | null>;
+
+  constructor(r: UserRow, decode: (json: string | null) => Record<string, string | null>) {
+    this.#decode = decode;
+    this.res = r[0];
+    this.remoteId = r[1];
+    this.userName = r[2];
+    this.externalId = r[3];
+    this.email = r[4];
+    this.active = r[5] === null ? null : r[5] === 1;
+    this.status = r[6];
+    this.givenName = r[7];
+    this.familyName = r[8];
+    this.displayName = r[9];
+    this.#json = r[10];
+  }
+
+  get attributes(): Record<string, string | null> {
+    this.#decoded ??= this.#decode(this.#json);
+    this.#json = null;
+    return this.#decoded;
+  }
 }
 
 /** Every user of a snapshot, reduced to what lifecycle decisions read: `active` by resource. */
@@ -75,7 +95,7 @@ export function userDirectory(db: Db, ref: SnapshotRef): UserDirectory {
   const cache = new Map<number, SnapshotUser>();
   const load = (ids: readonly number[]): void => {
     for (const r of byId.iterate({ ids: JSON.stringify(ids), c: ref.connectionId, r: ref.runId }) as IterableIterator<UserRow>) {
-      cache.set(r[0], toSnapshotUser(r, decode));
+      cache.set(r[0], new StoredUser(r, decode));
     }
   };
   const location = db.prepare(
@@ -225,7 +245,10 @@ export function recordAtRun(db: Db, ref: SnapshotRef, remoteId: string): RecordA
       .raw()
       .get(params) as [...UserRow, number, number, number] | undefined;
     if (!row) continue;
-    return { kind: 'user', group: null, user: toSnapshotUser(row.slice(0, 11) as UserRow, attributeDecoder(db, ref.connectionId)), raw: readRaw({ chunk: row[11], offset: row[12], length: row[13] }) };
+    const stored = new StoredUser(row.slice(0, 11) as UserRow, attributeDecoder(db, ref.connectionId));
+    // A plain object for callers that serialize it.
+    const user: SnapshotUser = { ...stored, attributes: stored.attributes };
+    return { kind: 'user', group: null, user, raw: readRaw({ chunk: row[11], offset: row[12], length: row[13] }) };
   }
   return undefined;
 }
