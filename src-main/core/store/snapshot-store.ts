@@ -2,10 +2,11 @@ import type { MessagePort } from 'node:worker_threads';
 import type { ErrorInfo } from '../../contract/errors';
 import type { ScimAppConfig } from '../config/schema';
 import { analyzeApp, type AnalysisOutcome, type AnalyzeTarget } from '../findings/analyze-app';
-import type { Coverage, SnapshotSink } from '../model';
+import type { Coverage, GroupRecord, SnapshotSink, UserRecord } from '../model';
 import { openBulkConnection, type Db, type OpenOptions } from './database';
 import { beginRun, completeRun, failRun } from './runs.repo';
 import { defaultAnalysisThread } from './analysis-thread';
+import type { Writable } from './raw-chunks';
 import { createSnapshotWriter, type SnapshotChanges, type SnapshotTotals, type SnapshotWriter } from './snapshot-writer';
 
 export interface RunResult {
@@ -28,6 +29,16 @@ export interface SnapshotStore {
    */
   openPort?(): MessagePort;
   close(): Promise<void>;
+}
+
+/** A run's page writes as the store's own thread takes them: records, or records serialized where they were parsed. */
+export interface WritableSink extends SnapshotSink {
+  users(batch: ReadonlyArray<Writable<UserRecord>>): Promise<void>;
+  groups(batch: ReadonlyArray<Writable<GroupRecord>>): Promise<void>;
+}
+
+export interface LocalSnapshotStore extends SnapshotStore {
+  sink(runId: number, connectionId: number): Promise<WritableSink>;
 }
 
 /** Rows written before the open batch transaction commits, and the longest it stays open. */
@@ -69,7 +80,7 @@ function createBatcher(db: Db): { write<T>(rows: number, work: () => T): T; flus
  * The store in this thread: a bulk connection (synchronous=NORMAL, a large page cache) with
  * batched transactions. The worker-backed store runs exactly this in a worker thread.
  */
-export function createLocalSnapshotStore(file: string, options: Pick<OpenOptions, 'nativeBinding'> = {}): SnapshotStore {
+export function createLocalSnapshotStore(file: string, options: Pick<OpenOptions, 'nativeBinding'> = {}): LocalSnapshotStore {
   const db = openBulkConnection(file, options);
   const batch = createBatcher(db);
   const helper = defaultAnalysisThread(db, options);

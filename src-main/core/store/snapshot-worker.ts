@@ -1,7 +1,6 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { toErrorInfo } from '../errors';
-import type { SnapshotSink } from '../model';
-import { createLocalSnapshotStore } from './snapshot-store';
+import { createLocalSnapshotStore, type WritableSink } from './snapshot-store';
 import type { CallReply } from '../util/call-channel';
 import type { StoreConnect, StoreRequest } from './store-channel';
 
@@ -11,9 +10,9 @@ import type { StoreConnect, StoreRequest } from './store-channel';
 
 const { file, nativeBinding } = workerData as { file: string; nativeBinding?: string };
 const store = createLocalSnapshotStore(file, nativeBinding ? { nativeBinding } : {});
-const sinks = new Map<number, SnapshotSink>();
+const sinks = new Map<number, WritableSink>();
 
-function sinkOf(runId: unknown): SnapshotSink {
+function sinkOf(runId: unknown): WritableSink {
   const sink = sinks.get(Number(runId));
   if (!sink) throw new Error(`run ${String(runId)} has no open sink`);
   return sink;
@@ -28,11 +27,11 @@ async function handle(req: StoreRequest): Promise<unknown> {
       sinks.set(Number(a), await store.sink(Number(a), Number(b)));
       return null;
     case 'users':
-      return sinkOf(a).users(b as Parameters<SnapshotSink['users']>[0]);
+      return sinkOf(a).users(b as Parameters<WritableSink['users']>[0]);
     case 'groups':
-      return sinkOf(a).groups(b as Parameters<SnapshotSink['groups']>[0]);
+      return sinkOf(a).groups(b as Parameters<WritableSink['groups']>[0]);
     case 'members':
-      return sinkOf(a).members(String(b), c as Parameters<SnapshotSink['members']>[1]);
+      return sinkOf(a).members(String(b), c as Parameters<WritableSink['members']>[1]);
     case 'completeRun':
       sinks.delete(Number(a));
       return store.completeRun(Number(a), b as Parameters<typeof store.completeRun>[1]);

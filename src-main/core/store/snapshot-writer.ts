@@ -1,7 +1,7 @@
 import type { Coverage, GroupRecord, MemberRef, UserRecord } from '../model';
 import { attributeEncoder } from './attribute-names';
 import type { Db } from './database';
-import { rawText, writeChunk } from './raw-chunks';
+import { rawTextOf, writeChunk, type Writable } from './raw-chunks';
 
 /** How a complete run changed the snapshot compared with the previous one. */
 export interface SnapshotChanges {
@@ -25,8 +25,8 @@ export interface SnapshotTotals {
 
 /** The synchronous writer behind a sink; stores wrap it (batched transactions, a worker thread). */
 export interface SnapshotWriter {
-  users(batch: readonly UserRecord[]): void;
-  groups(batch: readonly GroupRecord[]): void;
+  users(batch: ReadonlyArray<Writable<UserRecord>>): void;
+  groups(batch: ReadonlyArray<Writable<GroupRecord>>): void;
   members(groupId: string, members: readonly MemberRef[] | null): void;
   /**
    * Writes what is still buffered, closes what the run did not see (only where coverage says the
@@ -38,7 +38,7 @@ export interface SnapshotWriter {
 interface OpenVersion {
   resourceId: number;
   versionId: number;
-  contentHash: Buffer;
+  contentHash: Uint8Array;
 }
 
 /** Rows read per step while loading state at the start of a run; the event loop runs in between. */
@@ -119,20 +119,20 @@ export async function createSnapshotWriter(db: Db, runId: number, connectionId: 
 
   /** The records of a page that are new or changed, with their serialized raw JSON, written as one chunk. */
   function changedOf<T extends { id: string; raw: unknown }>(
-    batch: readonly T[],
+    batch: ReadonlyArray<Writable<T>>,
     seen: Set<string>,
     open: Map<string, OpenVersion>,
-  ): Array<{ record: T; open: OpenVersion | undefined; contentHash: Buffer; chunk: number; offset: number; length: number }> {
-    const changed: Array<{ record: T; open: OpenVersion | undefined; contentHash: Buffer; text: Buffer }> = [];
+  ): Array<{ record: Writable<T>; open: OpenVersion | undefined; contentHash: Uint8Array; chunk: number; offset: number; length: number }> {
+    const changed: Array<{ record: Writable<T>; open: OpenVersion | undefined; contentHash: Uint8Array; text: Uint8Array }> = [];
     for (const record of batch) {
       if (seen.has(record.id)) {
         changes.duplicatesSkipped++;
         continue;
       }
       seen.add(record.id);
-      const { text, contentHash } = rawText(record.raw);
+      const { text, contentHash } = rawTextOf(record);
       const current = open.get(record.id);
-      if (current && current.contentHash.equals(contentHash)) continue;
+      if (current && Buffer.compare(current.contentHash, contentHash) === 0) continue;
       changed.push({ record, open: current, contentHash, text });
     }
     if (changed.length === 0) return [];
@@ -180,7 +180,7 @@ export async function createSnapshotWriter(db: Db, runId: number, connectionId: 
     for (const [gid, list] of pendingMembers.splice(0)) writeMembers(gid, list);
   };
 
-  const writeUsers = db.transaction((batch: readonly UserRecord[]) => {
+  const writeUsers = db.transaction((batch: ReadonlyArray<Writable<UserRecord>>) => {
     flushMembers();
     for (const c of changedOf(batch, seenUsers, openUsers)) {
       const u = c.record;
@@ -217,7 +217,7 @@ export async function createSnapshotWriter(db: Db, runId: number, connectionId: 
     }
   });
 
-  const writeGroups = db.transaction((batch: readonly GroupRecord[]) => {
+  const writeGroups = db.transaction((batch: ReadonlyArray<Writable<GroupRecord>>) => {
     flushMembers();
     for (const c of changedOf(batch, seenGroups, openGroups)) {
       const g = c.record;

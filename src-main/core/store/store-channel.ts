@@ -1,5 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { SnapshotSink } from '../model';
+import { serializeRecords } from './raw-chunks';
 import { createCallChannel, type CallChannel, type CallRequest, type ChannelEndpoint } from '../util/call-channel';
 
 // The request/reply protocol of the snapshot store's worker thread (snapshot-worker.ts), and its
@@ -50,8 +51,8 @@ export function createStoreChannel(endpoint: ChannelEndpoint): StoreChannel {
   };
 
   const writer = (runId: number): SnapshotSink => ({
-    users: (batch) => write(runId, 'users', batch),
-    groups: (batch) => write(runId, 'groups', batch),
+    users: (batch) => write(runId, 'users', serializeRecords(batch)),
+    groups: (batch) => write(runId, 'groups', serializeRecords(batch)),
     members: (groupId, members) => write(runId, 'members', groupId, members),
   });
 
