@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ScimAppConfig } from '../../src-main/core/config/schema';
 import type { Logger } from '../../src-main/core/ports';
 import { envSecretStore } from '../../src-main/core/secrets/resolve';
-import { groupMembers, snapshotGroups } from '../../src-main/core/store/analysis.repo';
+import { groupMembers, recordAtRun, snapshotGroups } from '../../src-main/core/store/analysis.repo';
 import type { Db } from '../../src-main/core/store/database';
 import { getRun, latestCompleteRun } from '../../src-main/core/store/runs.repo';
 import { createWorkerSnapshotStore } from '../../src-main/core/store/worker-snapshot-store';
@@ -76,13 +76,15 @@ async function workerSync(
   }
 }
 
-/** A run's snapshot by remote ids only (resource ids differ between databases). */
+/** A run's snapshot by remote ids only (resource ids differ between databases), with each user's raw resource as stored. */
 function snapshotOf(db: Db, connectionId: number, runId: number): { users: unknown[]; groups: unknown[] } {
   const ref = { connectionId, runId };
   const users = snapshotUsers(db, ref);
   const remoteId = new Map(users.map((u) => [u.res, u.remoteId]));
   return {
-    users: users.map(({ res: _res, ...u }) => u).sort((a, b) => a.remoteId.localeCompare(b.remoteId)),
+    users: users
+      .map(({ res: _res, ...u }) => ({ ...u, attributes: u.attributes, raw: recordAtRun(db, ref, u.remoteId)?.raw }))
+      .sort((a, b) => a.remoteId.localeCompare(b.remoteId)),
     groups: snapshotGroups(db, ref)
       .map(({ res, ...g }) => ({ ...g, members: groupMembers(db, ref, res).map((m) => remoteId.get(m)).sort() }))
       .sort((a, b) => a.remoteId.localeCompare(b.remoteId)),

@@ -9,10 +9,20 @@ export interface RawLocation {
   length: number;
 }
 
+const DEFLATE = { level: 6 };
+
 /** A raw resource serialized once: the exact text stored, and an 8-byte hash of it that tells changed from unchanged. */
 export interface RawText {
   text: Uint8Array;
   contentHash: Uint8Array;
+  /** Where the text sits in its page's chunk, when the page was compressed where it was parsed. */
+  compressed?: { page: CompressedPage; offset: number };
+}
+
+/** A page's texts deflated together: the chunk the store keeps when every resource of the page is new or changed. */
+export interface CompressedPage {
+  body: Uint8Array;
+  count: number;
 }
 
 export function rawText(raw: unknown): RawText {
@@ -31,20 +41,26 @@ export type Writable<T extends { raw: unknown }> = T | Serialized<T>;
  * thread (which every sync shares) does not; the texts share one buffer, so the page crosses to
  * the store's thread as one copy of it instead of a clone of every resource's object tree.
  */
-export function serializeRecords<T extends { raw: unknown }>(batch: readonly T[]): Array<Serialized<T>> {
+export function serializeRecords<T extends { raw: unknown }>(batch: readonly T[], compress: boolean): Array<Serialized<T>> {
   const texts = batch.map((r) => JSON.stringify(r.raw) ?? 'null');
   const lengths = texts.map((t) => Buffer.byteLength(t, 'utf8'));
   const all = Buffer.allocUnsafeSlow(lengths.reduce((a, b) => a + b, 0));
   const hashes = Buffer.allocUnsafeSlow(8 * batch.length);
-  let offset = 0;
-  return batch.map(({ raw: _raw, ...record }, k) => {
+  const raws: RawText[] = [];
+  for (let k = 0, offset = 0; k < batch.length; k++) {
     const length = lengths[k] as number;
     all.write(texts[k] as string, offset, length, 'utf8');
     const text = all.subarray(offset, offset + length);
-    offset += length;
     hash('sha256', text, 'buffer').copy(hashes, 8 * k, 0, 8);
-    return { ...record, rawText: { text, contentHash: hashes.subarray(8 * k, 8 * k + 8) } };
-  });
+    raws.push({ text, contentHash: hashes.subarray(8 * k, 8 * k + 8) });
+    offset += length;
+  }
+  // Deflating is the store thread's largest cost on a first sync, and that thread is shared by every sync.
+  if (compress) {
+    const page = { body: deflateRawSync(all, DEFLATE), count: batch.length };
+    for (const raw of raws) raw.compressed = { page, offset: raw.text.byteOffset - all.byteOffset };
+  }
+  return batch.map(({ raw: _raw, ...record }, k) => ({ ...record, rawText: raws[k] as RawText }));
 }
 
 export function rawTextOf<T extends { raw: unknown }>(record: Writable<T>): RawText {
@@ -55,17 +71,24 @@ export function rawTextOf<T extends { raw: unknown }>(record: Writable<T>): RawT
  * Writes the texts as one deflated chunk and returns where each one landed. A page of similar
  * SCIM resources compresses about 8:1 together, where each on its own would barely shrink.
  */
-export function writeChunk(db: Db, connectionId: number, runId: number, texts: readonly Uint8Array[]): RawLocation[] {
-  const body = deflateRawSync(Buffer.concat(texts), { level: 6 });
-  const chunk = Number(
-    db.prepare('INSERT INTO raw_chunks (connection_id, first_run, body) VALUES (?, ?, ?)').run(connectionId, runId, body).lastInsertRowid,
-  );
+export function writeChunk(db: Db, connectionId: number, runId: number, raws: readonly RawText[]): RawLocation[] {
+  const page = raws[0]?.compressed?.page;
+  if (page && page.count === raws.length && raws.every((r) => r.compressed?.page === page)) {
+    // The whole page, compressed where it was parsed: stored as it is.
+    const chunk = insertChunk(db, connectionId, runId, page.body);
+    return raws.map((r) => ({ chunk, offset: r.compressed?.offset ?? 0, length: r.text.length }));
+  }
+  const chunk = insertChunk(db, connectionId, runId, deflateRawSync(Buffer.concat(raws.map((r) => r.text)), DEFLATE));
   let offset = 0;
-  return texts.map((t) => {
-    const loc = { chunk, offset, length: t.length };
-    offset += t.length;
+  return raws.map((r) => {
+    const loc = { chunk, offset, length: r.text.length };
+    offset += r.text.length;
     return loc;
   });
+}
+
+function insertChunk(db: Db, connectionId: number, runId: number, body: Uint8Array): number {
+  return Number(db.prepare('INSERT INTO raw_chunks (connection_id, first_run, body) VALUES (?, ?, ?)').run(connectionId, runId, body).lastInsertRowid);
 }
 
 /** Reads raw JSON back, inflating each chunk once per reader (analysis reads a whole snapshot). */

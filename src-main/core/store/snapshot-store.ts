@@ -32,12 +32,15 @@ export interface SnapshotStore {
 }
 
 /** A run's page writes as the store's own thread takes them: records, or records serialized where they were parsed. */
-export interface WritableSink extends SnapshotSink {
-  users(batch: ReadonlyArray<Writable<UserRecord>>): Promise<void>;
-  groups(batch: ReadonlyArray<Writable<GroupRecord>>): Promise<void>;
+export interface WritableSink {
+  /** Each resolves with how many of the page's records were new or changed. */
+  users(batch: ReadonlyArray<Writable<UserRecord>>): Promise<number>;
+  groups(batch: ReadonlyArray<Writable<GroupRecord>>): Promise<number>;
+  members: SnapshotSink['members'];
 }
 
-export interface LocalSnapshotStore extends SnapshotStore {
+/** The store as its own thread drives it (snapshot-worker.ts). */
+export interface LocalSnapshotStore extends Omit<SnapshotStore, 'sink'> {
   sink(runId: number, connectionId: number): Promise<WritableSink>;
 }
 
@@ -80,7 +83,23 @@ function createBatcher(db: Db): { write<T>(rows: number, work: () => T): T; flus
  * The store in this thread: a bulk connection (synchronous=NORMAL, a large page cache) with
  * batched transactions. The worker-backed store runs exactly this in a worker thread.
  */
-export function createLocalSnapshotStore(file: string, options: Pick<OpenOptions, 'nativeBinding'> = {}): LocalSnapshotStore {
+export function createLocalSnapshotStore(file: string, options: Pick<OpenOptions, 'nativeBinding'> = {}): SnapshotStore {
+  const store = openLocalStore(file, options);
+  return {
+    ...store,
+    async sink(runId, connectionId) {
+      const sink = await store.sink(runId, connectionId);
+      return {
+        users: async (batch) => void (await sink.users(batch)),
+        groups: async (batch) => void (await sink.groups(batch)),
+        members: sink.members,
+      };
+    },
+  };
+}
+
+/** The same store, its sink answering how many records of each page were new or changed (the worker thread sends that back to the sync; see store-channel). */
+export function openLocalStore(file: string, options: Pick<OpenOptions, 'nativeBinding'> = {}): LocalSnapshotStore {
   const db = openBulkConnection(file, options);
   const batch = createBatcher(db);
   const helper = defaultAnalysisThread(db, options);

@@ -1,6 +1,6 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { toErrorInfo } from '../errors';
-import { createLocalSnapshotStore, type WritableSink } from './snapshot-store';
+import { openLocalStore, type WritableSink } from './snapshot-store';
 import type { CallReply } from '../util/call-channel';
 import type { StoreConnect, StoreRequest } from './store-channel';
 
@@ -9,7 +9,7 @@ import type { StoreConnect, StoreRequest } from './store-channel';
 // writing them (here) use both cores and a long write never stalls the app's event loop.
 
 const { file, nativeBinding } = workerData as { file: string; nativeBinding?: string };
-const store = createLocalSnapshotStore(file, nativeBinding ? { nativeBinding } : {});
+const store = openLocalStore(file, nativeBinding ? { nativeBinding } : {});
 const sinks = new Map<number, WritableSink>();
 
 function sinkOf(runId: unknown): WritableSink {

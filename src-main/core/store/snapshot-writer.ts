@@ -1,7 +1,7 @@
 import type { Coverage, GroupRecord, MemberRef, UserRecord } from '../model';
 import { attributeEncoder } from './attribute-names';
 import type { Db } from './database';
-import { rawTextOf, writeChunk, type Writable } from './raw-chunks';
+import { rawTextOf, writeChunk, type RawLocation, type RawText, type Writable } from './raw-chunks';
 
 /** How a complete run changed the snapshot compared with the previous one. */
 export interface SnapshotChanges {
@@ -25,8 +25,9 @@ export interface SnapshotTotals {
 
 /** The synchronous writer behind a sink; stores wrap it (batched transactions, a worker thread). */
 export interface SnapshotWriter {
-  users(batch: ReadonlyArray<Writable<UserRecord>>): void;
-  groups(batch: ReadonlyArray<Writable<GroupRecord>>): void;
+  /** Each returns how many of the page's records were new or changed. */
+  users(batch: ReadonlyArray<Writable<UserRecord>>): number;
+  groups(batch: ReadonlyArray<Writable<GroupRecord>>): number;
   members(groupId: string, members: readonly MemberRef[] | null): void;
   /**
    * Writes what is still buffered, closes what the run did not see (only where coverage says the
@@ -117,32 +118,32 @@ export async function createSnapshotWriter(db: Db, runId: number, connectionId: 
     return id;
   }
 
-  /** The records of a page that are new or changed, with their serialized raw JSON, written as one chunk. */
+  /** The records of a page that are new or changed, with where their raw JSON landed (one chunk per page). */
   function changedOf<T extends { id: string; raw: unknown }>(
     batch: ReadonlyArray<Writable<T>>,
     seen: Set<string>,
     open: Map<string, OpenVersion>,
-  ): Array<{ record: Writable<T>; open: OpenVersion | undefined; contentHash: Uint8Array; chunk: number; offset: number; length: number }> {
-    const changed: Array<{ record: Writable<T>; open: OpenVersion | undefined; contentHash: Uint8Array; text: Uint8Array }> = [];
+  ): Array<{ record: Writable<T>; open: OpenVersion | undefined; contentHash: Uint8Array } & RawLocation> {
+    const changed: Array<{ record: Writable<T>; open: OpenVersion | undefined; raw: RawText }> = [];
     for (const record of batch) {
       if (seen.has(record.id)) {
         changes.duplicatesSkipped++;
         continue;
       }
       seen.add(record.id);
-      const { text, contentHash } = rawTextOf(record);
+      const raw = rawTextOf(record);
       const current = open.get(record.id);
-      if (current && Buffer.compare(current.contentHash, contentHash) === 0) continue;
-      changed.push({ record, open: current, contentHash, text });
+      if (current && Buffer.compare(current.contentHash, raw.contentHash) === 0) continue;
+      changed.push({ record, open: current, raw });
     }
     if (changed.length === 0) return [];
     const locations = writeChunk(
       db,
       connectionId,
       runId,
-      changed.map((c) => c.text),
+      changed.map((c) => c.raw),
     );
-    return changed.map((c, i) => ({ record: c.record, open: c.open, contentHash: c.contentHash, ...(locations[i] as { chunk: number; offset: number; length: number }) }));
+    return changed.map((c, i) => ({ record: c.record, open: c.open, contentHash: c.raw.contentHash, ...(locations[i] as RawLocation) }));
   }
 
   function writeMembers(groupRemoteId: string, members: readonly MemberRef[] | null): void {
@@ -182,7 +183,8 @@ export async function createSnapshotWriter(db: Db, runId: number, connectionId: 
 
   const writeUsers = db.transaction((batch: ReadonlyArray<Writable<UserRecord>>) => {
     flushMembers();
-    for (const c of changedOf(batch, seenUsers, openUsers)) {
+    const changed = changedOf(batch, seenUsers, openUsers);
+    for (const c of changed) {
       const u = c.record;
       const rid = c.open?.resourceId ?? resourceId('user', u.id);
       if (c.open) {
@@ -215,11 +217,13 @@ export async function createSnapshotWriter(db: Db, runId: number, connectionId: 
       );
       openUsers.set(u.id, { resourceId: rid, versionId, contentHash: c.contentHash });
     }
+    return changed.length;
   });
 
   const writeGroups = db.transaction((batch: ReadonlyArray<Writable<GroupRecord>>) => {
     flushMembers();
-    for (const c of changedOf(batch, seenGroups, openGroups)) {
+    const changed = changedOf(batch, seenGroups, openGroups);
+    for (const c of changed) {
       const g = c.record;
       const rid = c.open?.resourceId ?? resourceId('group', g.id);
       if (c.open) {
@@ -236,6 +240,7 @@ export async function createSnapshotWriter(db: Db, runId: number, connectionId: 
     }
     // Member lists that came with the page are written in the page's transaction.
     for (const g of batch) if (g.members !== undefined) writeMembers(g.id, g.members);
+    return changed.length;
   });
 
   const flushMembersTx = db.transaction(flushMembers);

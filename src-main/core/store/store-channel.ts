@@ -40,20 +40,29 @@ export function createStoreChannel(endpoint: ChannelEndpoint): StoreChannel {
   // pages ahead of the writer (fetching and parsing the next page while the worker writes this
   // one); beyond that it waits, so memory stays bounded.
   const windows = new Map<number, Array<Promise<unknown>>>();
-  const write = async (runId: number, method: 'users' | 'groups' | 'members', ...args: unknown[]): Promise<void> => {
+  const write = async (runId: number, method: 'users' | 'groups' | 'members', args: unknown[], written?: (value: unknown) => void): Promise<void> => {
     const window = windows.get(runId) ?? [];
     windows.set(runId, window);
     const p = call(method, runId, ...args);
+    if (written) p.then(written, () => undefined);
     // Observed by the window below or by drain: never an unhandled rejection.
     p.catch(() => undefined);
     window.push(p);
     while (window.length > PAGES_AHEAD) await window.shift();
   };
 
+  // Pages are compressed where they are parsed while every record the store sees is new (a first
+  // sync); once a page comes back with unchanged records, the store compresses just what changed.
+  const compressing = new Map<number, boolean>();
+  const page = <T extends { raw: unknown }>(runId: number, method: 'users' | 'groups', batch: readonly T[]): Promise<void> =>
+    write(runId, method, [serializeRecords(batch, compressing.get(runId) ?? true)], (changed) => {
+      if (typeof changed === 'number' && changed < batch.length) compressing.set(runId, false);
+    });
+
   const writer = (runId: number): SnapshotSink => ({
-    users: (batch) => write(runId, 'users', serializeRecords(batch)),
-    groups: (batch) => write(runId, 'groups', serializeRecords(batch)),
-    members: (groupId, members) => write(runId, 'members', groupId, members),
+    users: (batch) => page(runId, 'users', batch),
+    groups: (batch) => page(runId, 'groups', batch),
+    members: (groupId, members) => write(runId, 'members', [groupId, members]),
   });
 
   return {
@@ -66,6 +75,7 @@ export function createStoreChannel(endpoint: ChannelEndpoint): StoreChannel {
     async drain(runId) {
       const window = windows.get(runId) ?? [];
       windows.delete(runId);
+      compressing.delete(runId);
       await Promise.all(window);
     },
   };
