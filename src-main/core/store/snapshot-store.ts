@@ -81,7 +81,7 @@ function createBatcher(db: Db): { write<T>(rows: number, work: () => T): T; flus
 
 /**
  * The store in this thread: a bulk connection (synchronous=NORMAL, a large page cache) with
- * batched transactions. The worker-backed store runs exactly this in a worker thread.
+ * batched transactions. The worker-backed store runs the same store (openLocalStore) in a worker thread.
  */
 export function createLocalSnapshotStore(file: string, options: Pick<OpenOptions, 'nativeBinding'> = {}): SnapshotStore {
   const store = openLocalStore(file, options);
@@ -98,7 +98,10 @@ export function createLocalSnapshotStore(file: string, options: Pick<OpenOptions
   };
 }
 
-/** The same store, its sink answering how many records of each page were new or changed (the worker thread sends that back to the sync; see store-channel). */
+/**
+ * The same store, its sink answering how many records of each page were new or changed: the worker
+ * thread sends that back to the sync, which then stops compressing pages (see store-channel).
+ */
 export function openLocalStore(file: string, options: Pick<OpenOptions, 'nativeBinding'> = {}): LocalSnapshotStore {
   const db = openBulkConnection(file, options);
   const batch = createBatcher(db);
