@@ -10,16 +10,17 @@ const UNKNOWN = 3;
  * crosses threads as one transferred buffer.
  */
 export class ActivityTable {
-  readonly size: number;
-
   /** `codes[res - base]`: 0 not a user of the snapshot, 1 active, 2 inactive, 3 unknown. */
   constructor(
     readonly base: number,
     readonly codes: Uint8Array,
-  ) {
+  ) {}
+
+  /** How many users the snapshot has. */
+  get size(): number {
     let n = 0;
-    for (const code of codes) if (code !== ABSENT) n++;
-    this.size = n;
+    for (const code of this.codes) if (code !== ABSENT) n++;
+    return n;
   }
 
   /** From (resource id, stored `active`: 1, 0 or null) rows. */
