@@ -25,11 +25,6 @@ export interface CompressedPage {
   count: number;
 }
 
-export function rawText(raw: unknown): RawText {
-  const text = Buffer.from(JSON.stringify(raw) ?? 'null', 'utf8');
-  return { text, contentHash: hash('sha256', text, 'buffer').subarray(0, 8) };
-}
-
 /** A record whose raw resource was serialized where it was parsed (see serializeRecords). */
 export type Serialized<T extends { raw: unknown }> = Omit<T, 'raw'> & { rawText: RawText };
 
@@ -63,8 +58,9 @@ export function serializeRecords<T extends { raw: unknown }>(batch: readonly T[]
   return batch.map(({ raw: _raw, ...record }, k) => ({ ...record, rawText: raws[k] as RawText }));
 }
 
+/** A record's serialized raw resource: as its sender serialized it, or serialized here (one definition of the text and its hash). */
 export function rawTextOf<T extends { raw: unknown }>(record: Writable<T>): RawText {
-  return 'rawText' in record ? record.rawText : rawText(record.raw);
+  return 'rawText' in record ? record.rawText : (serializeRecords([record], false)[0] as Serialized<T>).rawText;
 }
 
 /**
