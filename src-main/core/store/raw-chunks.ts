@@ -25,42 +25,65 @@ export interface CompressedPage {
   count: number;
 }
 
-/** A record whose raw resource was serialized where it was parsed (see serializeRecords). */
+/** A record whose raw resource was serialized where it was parsed (see serializeRaw and page-codec). */
 export type Serialized<T extends { raw: unknown }> = Omit<T, 'raw'> & { rawText: RawText };
 
 /** What the snapshot writer takes: records as connectors make them, or already serialized. */
 export type Writable<T extends { raw: unknown }> = T | Serialized<T>;
 
+/** A page's raw resources serialized: their texts back to back, where each ends, and their hashes. */
+export interface SerializedRaw {
+  text: Uint8Array;
+  ends: Uint32Array;
+  /** 8 bytes per resource. */
+  hashes: Uint8Array;
+  /** The whole text deflated, when the page was compressed where it was parsed. */
+  compressed: Uint8Array | null;
+}
+
 /**
  * Serializes and hashes a page's raw resources on the thread that parsed them, so the store's
  * thread (which every sync shares) does not; the texts share one buffer, so the page crosses to
- * the store's thread as one copy of it instead of a clone of every resource's object tree.
+ * the store's thread as one copy of it.
  */
-export function serializeRecords<T extends { raw: unknown }>(batch: readonly T[], compress: boolean): Array<Serialized<T>> {
+export function serializeRaw(batch: ReadonlyArray<{ raw: unknown }>, compress: boolean): SerializedRaw {
   const texts = batch.map((r) => JSON.stringify(r.raw) ?? 'null');
-  const lengths = texts.map((t) => Buffer.byteLength(t, 'utf8'));
-  const all = Buffer.allocUnsafeSlow(lengths.reduce((a, b) => a + b, 0));
+  const ends = new Uint32Array(batch.length);
+  let total = 0;
+  texts.forEach((t, k) => {
+    total += Buffer.byteLength(t, 'utf8');
+    ends[k] = total;
+  });
+  const text = Buffer.allocUnsafeSlow(total);
   const hashes = Buffer.allocUnsafeSlow(8 * batch.length);
-  const raws: RawText[] = [];
-  for (let k = 0, offset = 0; k < batch.length; k++) {
-    const length = lengths[k] as number;
-    all.write(texts[k] as string, offset, length, 'utf8');
-    const text = all.subarray(offset, offset + length);
-    hash('sha256', text, 'buffer').copy(hashes, 8 * k, 0, 8);
-    raws.push({ text, contentHash: hashes.subarray(8 * k, 8 * k + 8) });
-    offset += length;
-  }
+  let offset = 0;
+  texts.forEach((t, k) => {
+    const end = ends[k] as number;
+    text.write(t, offset, end - offset, 'utf8');
+    hash('sha256', text.subarray(offset, end), 'buffer').copy(hashes, 8 * k, 0, 8);
+    offset = end;
+  });
   // Deflating is the store thread's largest cost on a first sync, and that thread is shared by every sync.
-  if (compress) {
-    const page = { body: deflateRawSync(all, DEFLATE), count: batch.length };
-    for (const raw of raws) raw.compressed = { page, offset: raw.text.byteOffset - all.byteOffset };
-  }
-  return batch.map(({ raw: _raw, ...record }, k) => ({ ...record, rawText: raws[k] as RawText }));
+  return { text, ends, hashes, compressed: compress ? deflateRawSync(text, DEFLATE) : null };
+}
+
+/** Each resource's text and hash of a serialized page, as views of its buffers. */
+export function rawTexts(raw: SerializedRaw): RawText[] {
+  const page = raw.compressed ? { body: raw.compressed, count: raw.ends.length } : null;
+  const out: RawText[] = [];
+  let offset = 0;
+  raw.ends.forEach((end, k) => {
+    const text = raw.text.subarray(offset, end);
+    const contentHash = raw.hashes.subarray(8 * k, 8 * k + 8);
+    out.push(page ? { text, contentHash, compressed: { page, offset } } : { text, contentHash });
+    offset = end;
+  });
+  return out;
 }
 
 /** A record's serialized raw resource: as its sender serialized it, or serialized here (one definition of the text and its hash). */
 export function rawTextOf<T extends { raw: unknown }>(record: Writable<T>): RawText {
-  return 'rawText' in record ? record.rawText : (serializeRecords([record], false)[0] as Serialized<T>).rawText;
+  return 'rawText' in record ? record.rawText : (rawTexts(serializeRaw([record], false))[0] as RawText);
 }
 
 /**

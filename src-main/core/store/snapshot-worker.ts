@@ -1,6 +1,7 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { toErrorInfo } from '../errors';
 import { openLocalStore, type WritableSink } from './snapshot-store';
+import { unpackGroups, unpackMembers, unpackUsers, type PackedGroups, type PackedMembers, type PackedUsers } from './page-codec';
 import type { CallReply } from '../util/call-channel';
 import type { StoreConnect, StoreRequest } from './store-channel';
 
@@ -27,11 +28,11 @@ async function handle(req: StoreRequest): Promise<unknown> {
       sinks.set(Number(a), await store.sink(Number(a), Number(b)));
       return null;
     case 'users':
-      return sinkOf(a).users(b as Parameters<WritableSink['users']>[0]);
+      return sinkOf(a).users(unpackUsers(b as PackedUsers));
     case 'groups':
-      return sinkOf(a).groups(b as Parameters<WritableSink['groups']>[0]);
+      return sinkOf(a).groups(unpackGroups(b as PackedGroups));
     case 'members':
-      return sinkOf(a).members(String(b), c as Parameters<WritableSink['members']>[1]);
+      return sinkOf(a).members(String(b), c === null ? null : unpackMembers(c as PackedMembers));
     case 'completeRun':
       sinks.delete(Number(a));
       return store.completeRun(Number(a), b as Parameters<typeof store.completeRun>[1]);

@@ -1,6 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { SnapshotSink } from '../model';
-import { serializeRecords } from './raw-chunks';
+import { packGroups, packMembers, packUsers } from './page-codec';
 import { createCallChannel, type CallChannel, type CallRequest, type ChannelEndpoint } from '../util/call-channel';
 
 // The request/reply protocol of the snapshot store's worker thread (snapshot-worker.ts), and its
@@ -54,15 +54,16 @@ export function createStoreChannel(endpoint: ChannelEndpoint): StoreChannel {
   // Pages are compressed where they are parsed while every record the store sees is new (a first
   // sync); once a page comes back with unchanged records, the store compresses just what changed.
   const compressing = new Map<number, boolean>();
-  const page = <T extends { raw: unknown }>(runId: number, method: 'users' | 'groups', batch: readonly T[]): Promise<void> =>
-    write(runId, method, [serializeRecords(batch, compressing.get(runId) ?? true)], (changed) => {
-      if (typeof changed === 'number' && changed < batch.length) compressing.set(runId, false);
+  const page = (runId: number, method: 'users' | 'groups', packed: unknown, count: number): Promise<void> =>
+    write(runId, method, [packed], (changed) => {
+      if (typeof changed === 'number' && changed < count) compressing.set(runId, false);
     });
+  const compress = (runId: number): boolean => compressing.get(runId) ?? true;
 
   const writer = (runId: number): SnapshotSink => ({
-    users: (batch) => page(runId, 'users', batch),
-    groups: (batch) => page(runId, 'groups', batch),
-    members: (groupId, members) => write(runId, 'members', [groupId, members]),
+    users: (batch) => page(runId, 'users', packUsers(batch, compress(runId)), batch.length),
+    groups: (batch) => page(runId, 'groups', packGroups(batch, compress(runId)), batch.length),
+    members: (groupId, members) => write(runId, 'members', [groupId, members && packMembers(members)]),
   });
 
   return {

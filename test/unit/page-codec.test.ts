@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import type { GroupRecord, UserRecord } from '../../src-main/core/model';
+import { packGroups, packMembers, packUsers, unpackGroups, unpackMembers, unpackUsers } from '../../src-main/core/store/page-codec';
+import { rawTextOf } from '../../src-main/core/store/raw-chunks';
+
+const user = (id: string, over: Partial<UserRecord> = {}): UserRecord => ({
+  id,
+  userName: `${id}@x.com`,
+  externalId: null,
+  active: true,
+  status: 'true',
+  email: `${id}@x.com`,
+  givenName: 'Ann',
+  familyName: 'Lee',
+  displayName: 'Ann Lee',
+  attributes: {},
+  raw: { id, userName: `${id}@x.com` },
+  ...over,
+});
+
+/** A record as the writer sees it, whichever way it came: its fields, and its raw text decoded. */
+function asWritten<T extends { raw: unknown }>(record: T | (Omit<T, 'raw'> & { rawText: unknown })): Record<string, unknown> {
+  const { raw: _raw, rawText: _rawText, ...fields } = record as Record<string, unknown>;
+  return { ...fields, raw: Buffer.from(rawTextOf(record as T).text).toString('utf8') };
+}
+
+describe('page codec (pages crossing to the store thread)', () => {
+  it('gives the store the same users, with raw texts and hashes, after a structured clone (what a thread message does)', () => {
+    const users = [
+      user('a', { attributes: { department: 'Sales', title: null } }),
+      // Different attributes per record: absent stays absent, null stays null.
+      user('b', { active: false, externalId: 'E-2', attributes: Object.fromEntries([['__proto__', 'kept as an attribute'], ['title', 'CTO']]) }),
+      user('c', { active: null, status: 'maybe', userName: null, email: null, givenName: null, familyName: null, displayName: null, raw: { id: 'c', title: 'Zoë 🎉' } }),
+    ];
+    for (const compress of [false, true]) {
+      const unpacked = unpackUsers(structuredClone(packUsers(users, compress)));
+      expect(unpacked.map(asWritten)).toEqual(users.map(asWritten));
+      expect(Object.keys(unpacked[0]?.attributes ?? {})).toEqual(['department', 'title']);
+      expect(Object.hasOwn(unpacked[1]?.attributes ?? {}, '__proto__')).toBe(true);
+      expect(Object.getPrototypeOf(unpacked[1]?.attributes)).toBe(Object.prototype);
+      unpacked.forEach((u, k) => {
+        expect(Buffer.compare(u.rawText.contentHash, rawTextOf(users[k] as UserRecord).contentHash)).toBe(0);
+        expect(u.rawText.compressed !== undefined).toBe(compress);
+      });
+    }
+  });
+
+  it('keeps each group with its own members, and tells a list sent later from an unreadable one', () => {
+    const groups: GroupRecord[] = [
+      { id: 'g1', displayName: 'Sales', externalId: null, members: [{ value: 'a', type: 'User' }, { value: 'g2', type: 'Group' }], raw: { id: 'g1' } },
+      { id: 'g2', displayName: null, externalId: 'X', members: [], raw: { id: 'g2' } },
+      { id: 'g3', displayName: 'Later', externalId: null, raw: { id: 'g3' } },
+      { id: 'g4', displayName: 'Unreadable', externalId: null, members: null, raw: { id: 'g4' } },
+      { id: 'g5', displayName: 'Last', externalId: null, members: [{ value: 'b', type: null }], raw: { id: 'g5' } },
+    ];
+    const unpacked = unpackGroups(structuredClone(packGroups(groups, true)));
+    expect(unpacked.map(asWritten)).toEqual(groups.map(asWritten));
+    expect('members' in (unpacked[2] ?? {})).toBe(false);
+  });
+
+  it('packs a member list sent on its own', () => {
+    const members = [
+      { value: 'a', type: 'User' as const },
+      { value: 'b', type: null },
+      { value: 'g', type: 'Group' as const },
+    ];
+    expect(unpackMembers(structuredClone(packMembers(members)))).toEqual(members);
+    expect(unpackMembers(packMembers([]))).toEqual([]);
+  });
+});
