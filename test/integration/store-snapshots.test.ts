@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { groupMembers, ruleCandidates, snapshotGroups, unreadGroups } from '../../src-main/core/store/analysis.repo';
-import { migrate, migrationHash, openDatabase } from '../../src-main/core/store/database';
+import { migrate, migrationHash, openDatabase, PAGE_SIZE } from '../../src-main/core/store/database';
 import { MIGRATIONS } from '../../src-main/core/store/migrations';
 import { beginRun, completeRun, failRun, getRun, latestCompleteRun, recoverInterruptedRuns } from '../../src-main/core/store/runs.repo';
 import { createSnapshotWriter } from '../../src-main/core/store/snapshot-writer';
@@ -29,6 +29,24 @@ describe('database', () => {
     db.close();
     expect(statSync(join(dir, 'driftline.db')).mode & 0o777).toBe(0o600);
     openTestDb(dir).close();
+  });
+
+  it('creates a new database with 16 KiB pages, and opens one made with 4 KiB pages as it is', () => {
+    const fresh = openTestDb(tempDir());
+    expect(fresh.pragma('page_size', { simple: true })).toBe(PAGE_SIZE);
+    fresh.close();
+
+    const file = join(tempDir(), 'old.db');
+    const old = new Database(file);
+    old.pragma('page_size = 4096');
+    old.pragma('journal_mode = WAL');
+    old.exec('CREATE TABLE kept (x INTEGER) STRICT; INSERT INTO kept VALUES (42)');
+    old.close();
+    const db = openDatabase(file);
+    expect(db.pragma('page_size', { simple: true })).toBe(4096);
+    expect(db.prepare('SELECT x FROM kept').pluck().get()).toBe(42);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
   });
 
   it('refuses a database whose applied migration was edited', async () => {

@@ -7,6 +7,9 @@ import { MIGRATIONS, type Migration } from './migrations';
 export type Db = Database.Database;
 export type Statement = Database.Statement;
 
+/** Page size of a new database (SQLite's default is 4 KiB). */
+export const PAGE_SIZE = 16_384;
+
 /** Address space, not memory: how much of the file SQLite may read through mmap. */
 const MMAP_BYTES = 1024 ** 3;
 
@@ -88,6 +91,10 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
       throw new DriftlineError('db_corrupt', `The database ${file} failed its integrity check (${String(check)}). Restore a backup.`);
     }
     if (!options.readonly) {
+      // Only a database without pages yet takes a page size (WAL fixes it from then on). 16 KiB
+      // pages keep the snapshot indexes shallower: a first sync of 100k users inserts ~600k
+      // entries at random places in them, and spends ~15% less doing it than with 4 KiB pages.
+      if (db.pragma('page_count', { simple: true }) === 0) db.pragma(`page_size = ${PAGE_SIZE}`);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       migrate(db, MIGRATIONS);
