@@ -6,6 +6,7 @@ import { groupMembers, ruleCandidates, snapshotGroups, unreadGroups } from '../.
 import { migrate, migrationHash, openDatabase, PAGE_SIZE } from '../../src-main/core/store/database';
 import { MIGRATIONS } from '../../src-main/core/store/migrations';
 import { beginRun, completeRun, failRun, getRun, latestCompleteRun, recoverInterruptedRuns } from '../../src-main/core/store/runs.repo';
+import { createLocalSnapshotStore } from '../../src-main/core/store/snapshot-store';
 import { createSnapshotWriter } from '../../src-main/core/store/snapshot-writer';
 import { group, user } from '../helpers/snapshot-builders';
 import { completeSnapshot, connection, FULL_COVERAGE, openTestDb, snapshotUsers } from '../helpers/store';
@@ -174,6 +175,39 @@ describe('versioned snapshots', () => {
     expect(count(db, 'SELECT count(*) FROM user_versions WHERE to_run IS NOT NULL')).toBe(0);
     const run3 = await completeSnapshot(db, app, { users: [user('a'), user('b')], groups: [group('g', 'G', ['a'])] });
     expect(getRun(db, run3)?.changes).toMatchObject({ usersAdded: 0, usersChanged: 0, usersRemoved: 0, membershipsAdded: 0 });
+  });
+
+  it('fails a run whose page broke halfway without touching a run that shared its batch transaction', async () => {
+    const dir = tempDir();
+    const setup = openTestDb(dir);
+    const [app, idp] = [connection(setup, 'CRM'), connection(setup, 'HR', 'idp')];
+    const run1 = await completeSnapshot(setup, app, { users: [user('a'), user('b')], groups: [group('g', 'G', ['a'])] });
+    setup.close();
+
+    const store = createLocalSnapshotStore(join(dir, 'driftline.db'));
+    const [appRun, idpRun] = [await store.beginRun(app), await store.beginRun(idp)];
+    const [appSink, idpSink] = [await store.sink(appRun, app), await store.sink(idpRun, idp)];
+    await idpSink.users([user('p1'), user('p2')]);
+    // The second record cannot be bound: the page throws after the first was written (and 'a' closed).
+    const broken = [user('a', { displayName: 'changed' }), { ...user('c'), userName: {} as unknown as string }];
+    await expect(appSink.users(broken)).rejects.toThrow();
+    await idpSink.users([user('p3')]);
+    await store.failRun(appRun, 'failed', { code: 'internal', message: 'page broke' });
+    await store.completeRun(idpRun, { coverage: FULL_COVERAGE, capabilities: {}, warnings: [] });
+    await store.close();
+
+    const db = openTestDb(dir);
+    expect(latestCompleteRun(db, app)?.id).toBe(run1);
+    expect(count(db, `SELECT count(*) FROM user_versions WHERE from_run = ${appRun}`)).toBe(0);
+    expect(count(db, `SELECT count(*) FROM user_versions WHERE to_run = ${appRun}`)).toBe(0);
+    expect(count(db, `SELECT count(*) FROM raw_chunks WHERE first_run = ${appRun}`)).toBe(0);
+    expect(snapshotUsers(db, { connectionId: app, runId: run1 }).map((u) => [u.remoteId, u.displayName])).toEqual([
+      ['a', null],
+      ['b', null],
+    ]);
+    expect(snapshotUsers(db, { connectionId: idp, runId: idpRun }).map((u) => u.remoteId)).toEqual(['p1', 'p2', 'p3']);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
   });
 
   it('does not drop users or groups a partial listing did not see', async () => {
