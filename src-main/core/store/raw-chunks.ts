@@ -9,7 +9,9 @@ export interface RawLocation {
   length: number;
 }
 
-const DEFLATE = { level: 6 };
+// Level 3 (zlib's fastest level with a real match search): on the bench's pages it deflates in half
+// the time of the default level 6, for chunks ~9% larger (17.3 vs 15.9 MiB for 200k resources).
+const DEFLATE = { level: 3 };
 
 /** A raw resource serialized once: the exact text stored, and an 8-byte hash of it that tells changed from unchanged. */
 export interface RawText {
