@@ -13,22 +13,23 @@ export interface GroupIndex {
 export function createGroupIndex(): GroupIndex {
   // Keyed by the lower-cased name, which is also the group's id: it stays stable when a later
   // export spells the name differently.
-  const groups = new Map<string, { displayName: string; members: MemberRef[] }>();
+  // Member ids only until records() (an export lists ~5 groups per person: 500k members for 100k people).
+  const groups = new Map<string, { displayName: string; memberIds: string[] }>();
   return {
     add(userId, groupNames) {
       for (const name of groupNames) {
         const key = name.toLowerCase();
-        const group = groups.get(key) ?? { displayName: name, members: [] };
-        group.members.push({ value: userId, type: 'User' });
-        groups.set(key, group);
+        const group = groups.get(key);
+        if (group) group.memberIds.push(userId);
+        else groups.set(key, { displayName: name, memberIds: [userId] });
       }
     },
     records: () =>
-      [...groups].map(([id, { displayName, members }]) => ({
+      [...groups].map(([id, { displayName, memberIds }]) => ({
         id,
         displayName,
         externalId: null,
-        members,
+        members: memberIds.map((value): MemberRef => ({ value, type: 'User' })),
         raw: { name: displayName },
       })),
   };
