@@ -124,6 +124,20 @@ describe('successful responses', () => {
     expect((await client().request({ method: 'GET', url: srv.url })).body).toEqual({ ok: true });
   });
 
+  it('decodes UTF-8 characters split between body chunks', async () => {
+    const body = Buffer.from(JSON.stringify({ displayName: 'Zoë Ångström 🎉' }));
+    const cut = body.indexOf(Buffer.from('🎉')) + 2;
+    const srv = await serve(async (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/scim+json' });
+      res.write(body.subarray(0, cut));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      res.end(body.subarray(cut));
+    });
+    const res = await client().request({ method: 'GET', url: srv.url });
+    expect(res.body).toEqual({ displayName: 'Zoë Ångström 🎉' });
+    expect(res.bytes).toBe(body.length);
+  });
+
   it('returns body undefined for 204 and for an empty 200', async () => {
     const srv = await serve((req, res) => {
       res.writeHead(req.url === '/empty' ? 200 : 204, { 'content-type': 'application/scim+json' });
