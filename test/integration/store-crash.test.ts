@@ -154,7 +154,7 @@ function expectedChanges(before: CanonicalSnapshot, after: CanonicalSnapshot): R
   };
 }
 
-const TABLES = ['user_versions', 'group_versions', 'memberships', 'raw_chunks', 'run_unread_groups'] as const;
+const TABLES = ['resources', 'user_versions', 'group_versions', 'memberships', 'raw_chunks', 'run_unread_groups'] as const;
 
 function rowCounts(db: Db): Record<string, number> {
   return Object.fromEntries(TABLES.map((t) => [t, db.prepare(`SELECT count(*) FROM ${t}`).pluck().get() as number]));

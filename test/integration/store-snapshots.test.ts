@@ -71,8 +71,7 @@ describe('database', () => {
     const old = new Database(file);
     migrate(old, MIGRATIONS.filter((m) => m.version <= 2));
     const app = connection(old, 'CRM');
-    const run = beginRun(old, app);
-    old.prepare("UPDATE sync_runs SET state = 'complete' WHERE id = ?").run(run);
+    const run = Number(old.prepare("INSERT INTO sync_runs (connection_id, state, started_at) VALUES (?, 'complete', 'then')").run(app).lastInsertRowid);
     old.prepare("INSERT INTO raw_chunks (id, connection_id, first_run, body) VALUES (1, ?, ?, x'')").run(app, run);
     const insert = old.prepare(
       `INSERT INTO user_versions (resource_id, connection_id, from_run, raw_chunk, raw_offset, raw_length, content_hash, user_name, user_name_lc, email, email_lc, active, attributes_json)
@@ -100,6 +99,27 @@ describe('database', () => {
     const idpRun = await completeSnapshot(db, idp, { users: [user('i1', { userName: 'ann@x.com' }), user('i2', { userName: 'BOB@x.com' })] });
     const [pairs] = ruleCandidates(db, { connectionId: app, runId: run }, { connectionId: idp, runId: idpRun }, [{ appKey: 'userName', idpKey: 'userName', fold: true }]);
     expect(pairs?.app).toHaveLength(2);
+  });
+
+  it('upgrades to version 4 by deleting the resources that runs failed before it left behind', async () => {
+    const file = join(tempDir(), 'driftline.db');
+    const old = new Database(file);
+    migrate(old, MIGRATIONS.filter((m) => m.version <= 3));
+    const app = connection(old, 'CRM');
+    const run = Number(old.prepare("INSERT INTO sync_runs (connection_id, state, started_at) VALUES (?, 'complete', 'then')").run(app).lastInsertRowid);
+    const resource = old.prepare("INSERT INTO resources (connection_id, kind, remote_id) VALUES (?, ?, ?)");
+    const [u, g, member] = [['user', 'u'], ['group', 'g'], ['user', 'm'], ['user', 'left-behind']].map(([kind, id]) =>
+      Number(resource.run(app, kind, id).lastInsertRowid),
+    );
+    old.prepare("INSERT INTO raw_chunks (id, connection_id, first_run, body) VALUES (1, ?, ?, x'')").run(app, run);
+    old.prepare("INSERT INTO user_versions (resource_id, connection_id, from_run, raw_chunk, raw_offset, raw_length, content_hash, active) VALUES (?, ?, ?, 1, 0, 0, x'00', 1)").run(u, app, run);
+    old.prepare("INSERT INTO group_versions (resource_id, connection_id, from_run, raw_chunk, raw_offset, raw_length, content_hash) VALUES (?, ?, ?, 1, 0, 0, x'00')").run(g, app, run);
+    old.prepare('INSERT INTO memberships (connection_id, group_id, member_id, from_run) VALUES (?, ?, ?, ?)').run(app, g, member, run);
+    old.close();
+
+    const db = openDatabase(file);
+    expect(db.prepare('SELECT remote_id FROM resources ORDER BY id').pluck().all()).toEqual(['u', 'g', 'm']);
+    db.close();
   });
 
   it('refuses a file that is not a database', async () => {
@@ -153,6 +173,7 @@ describe('versioned snapshots', () => {
     const app = connection(db, 'CRM');
     const run1 = await completeSnapshot(db, app, { users: [user('a'), user('b')], groups: [group('g', 'G', ['a'])] });
     const before = {
+      resources: count(db, 'SELECT count(*) FROM resources'),
       versions: count(db, 'SELECT count(*) FROM user_versions'),
       raw: count(db, 'SELECT count(*) FROM raw_chunks'),
       memberships: count(db, 'SELECT count(*) FROM memberships'),
@@ -160,7 +181,8 @@ describe('versioned snapshots', () => {
     const run2 = beginRun(db, app);
     const writer = await createSnapshotWriter(db, run2, app);
     writer.users([user('a', { displayName: 'changed' }), user('z')]);
-    writer.groups([group('g', 'G', ['b'])]);
+    writer.groups([group('g', 'G', ['b', 'unknown-member']), group('g2', 'New group', ['z'])]);
+    expect(count(db, 'SELECT count(*) FROM resources')).toBe(before.resources + 3);
     expect(latestCompleteRun(db, app)?.id).toBe(run1);
     expect(snapshotUsers(db, { connectionId: app, runId: run1 }).map((u) => [u.remoteId, u.displayName])).toEqual([
       ['a', null],
@@ -169,6 +191,8 @@ describe('versioned snapshots', () => {
 
     failRun(db, run2, 'failed', { code: 'server_error', message: 'boom' });
     expect(getRun(db, run2)).toMatchObject({ state: 'failed', errorCode: 'server_error', errorMessage: 'boom' });
+    // The identities the run created (z, g2 and a member nobody listed) go with it.
+    expect(count(db, 'SELECT count(*) FROM resources')).toBe(before.resources);
     expect(count(db, 'SELECT count(*) FROM user_versions')).toBe(before.versions);
     expect(count(db, 'SELECT count(*) FROM raw_chunks')).toBe(before.raw);
     expect(count(db, 'SELECT count(*) FROM memberships')).toBe(before.memberships);
@@ -201,6 +225,14 @@ describe('versioned snapshots', () => {
     expect(count(db, `SELECT count(*) FROM user_versions WHERE from_run = ${appRun}`)).toBe(0);
     expect(count(db, `SELECT count(*) FROM user_versions WHERE to_run = ${appRun}`)).toBe(0);
     expect(count(db, `SELECT count(*) FROM raw_chunks WHERE first_run = ${appRun}`)).toBe(0);
+    expect(db.prepare(`SELECT connection_id, remote_id FROM resources ORDER BY id`).raw().all()).toEqual([
+      [app, 'a'],
+      [app, 'b'],
+      [app, 'g'],
+      [idp, 'p1'],
+      [idp, 'p2'],
+      [idp, 'p3'],
+    ]);
     expect(snapshotUsers(db, { connectionId: app, runId: run1 }).map((u) => [u.remoteId, u.displayName])).toEqual([
       ['a', null],
       ['b', null],

@@ -61,7 +61,10 @@ export function beginRun(db: Db, connectionId: number, pid = process.pid): numbe
       discardRun(db, r.id, 'failed', interruptedError());
     }
     const info = db
-      .prepare(`INSERT INTO sync_runs (connection_id, state, started_at, owner_pid) VALUES (?, 'running', ?, ?)`)
+      .prepare(
+        `INSERT INTO sync_runs (connection_id, state, started_at, owner_pid, resource_floor)
+         VALUES (?, 'running', ?, ?, (SELECT coalesce(max(id), 0) FROM resources))`,
+      )
       .run(connectionId, new Date().toISOString(), pid);
     return Number(info.lastInsertRowid);
   })();
@@ -105,8 +108,8 @@ export function failRun(db: Db, runId: number, state: 'failed' | 'cancelled', er
 }
 
 function discardRun(db: Db, runId: number, state: 'failed' | 'cancelled', error: ErrorInfo): void {
-  const run = db.prepare('SELECT connection_id AS connectionId FROM sync_runs WHERE id = ?').get(runId) as
-    | { connectionId: number }
+  const run = db.prepare('SELECT connection_id AS connectionId, resource_floor AS resourceFloor FROM sync_runs WHERE id = ?').get(runId) as
+    | { connectionId: number; resourceFloor: number | null }
     | undefined;
   if (!run) return;
   const c = run.connectionId;
@@ -117,6 +120,8 @@ function discardRun(db: Db, runId: number, state: 'failed' | 'cancelled', error:
   db.prepare('UPDATE group_versions SET to_run = NULL WHERE to_run = ?').run(runId);
   db.prepare('DELETE FROM memberships WHERE connection_id = ? AND from_run = ?').run(c, runId);
   db.prepare('UPDATE memberships SET to_run = NULL WHERE to_run = ?').run(runId);
+  // Runs begun before migration 0004 have no floor; their resources stay (unreferenced, harmless).
+  if (run.resourceFloor !== null) db.prepare('DELETE FROM resources WHERE connection_id = ? AND id > ?').run(c, run.resourceFloor);
   db.prepare('DELETE FROM raw_chunks WHERE first_run = ?').run(runId);
   db.prepare('DELETE FROM run_unread_groups WHERE run_id = ?').run(runId);
   db.prepare(

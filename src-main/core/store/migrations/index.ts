@@ -1,6 +1,7 @@
 import initial from './0001-initial';
 import remediation from './0002-remediation';
 import compactSnapshots from './0003-compact-snapshots';
+import runResourceFloor from './0004-run-resource-floor';
 
 /** A numbered schema migration. Applied migrations are immutable: their hash is checked at open. */
 export interface Migration {
@@ -15,4 +16,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initial },
   { version: 2, name: 'remediation', sql: remediation },
   { version: 3, name: 'compact-snapshots', sql: compactSnapshots },
+  { version: 4, name: 'run-resource-floor', sql: runResourceFloor },
 ];
