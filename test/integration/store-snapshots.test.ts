@@ -18,6 +18,17 @@ function count(db: ReturnType<typeof openTestDb>, sql: string): number {
   return (db.prepare(sql).pluck().get() as number) ?? 0;
 }
 
+/** A database migrated only up to `version`, with one connection and one complete run whose raw chunk is id 1. */
+function databaseAt(version: number): { file: string; old: Database.Database; app: number; run: number } {
+  const file = join(tempDir(), 'driftline.db');
+  const old = new Database(file);
+  migrate(old, MIGRATIONS.filter((m) => m.version <= version));
+  const app = connection(old, 'CRM');
+  const run = Number(old.prepare("INSERT INTO sync_runs (connection_id, state, started_at) VALUES (?, 'complete', 'then')").run(app).lastInsertRowid);
+  old.prepare("INSERT INTO raw_chunks (id, connection_id, first_run, body) VALUES (1, ?, ?, x'')").run(app, run);
+  return { file, old, app, run };
+}
+
 describe('database', () => {
   it('applies the migrations with their hash, sets the pragmas, and creates the file 0600', async () => {
     const dir = tempDir();
@@ -67,12 +78,7 @@ describe('database', () => {
   });
 
   it('upgrades version-2 snapshots in place: attribute names coded, folded keys only where they differ', async () => {
-    const file = join(tempDir(), 'driftline.db');
-    const old = new Database(file);
-    migrate(old, MIGRATIONS.filter((m) => m.version <= 2));
-    const app = connection(old, 'CRM');
-    const run = Number(old.prepare("INSERT INTO sync_runs (connection_id, state, started_at) VALUES (?, 'complete', 'then')").run(app).lastInsertRowid);
-    old.prepare("INSERT INTO raw_chunks (id, connection_id, first_run, body) VALUES (1, ?, ?, x'')").run(app, run);
+    const { file, old, app, run } = databaseAt(2);
     const insert = old.prepare(
       `INSERT INTO user_versions (resource_id, connection_id, from_run, raw_chunk, raw_offset, raw_length, content_hash, user_name, user_name_lc, email, email_lc, active, attributes_json)
        VALUES (?, ?, ?, 1, 0, 0, randomblob(16), ?, lower(?), ?, lower(?), 1, ?)`,
@@ -102,16 +108,11 @@ describe('database', () => {
   });
 
   it('upgrades to version 4 by deleting the resources that runs failed before it left behind', async () => {
-    const file = join(tempDir(), 'driftline.db');
-    const old = new Database(file);
-    migrate(old, MIGRATIONS.filter((m) => m.version <= 3));
-    const app = connection(old, 'CRM');
-    const run = Number(old.prepare("INSERT INTO sync_runs (connection_id, state, started_at) VALUES (?, 'complete', 'then')").run(app).lastInsertRowid);
+    const { file, old, app, run } = databaseAt(3);
     const resource = old.prepare("INSERT INTO resources (connection_id, kind, remote_id) VALUES (?, ?, ?)");
     const [u, g, member] = [['user', 'u'], ['group', 'g'], ['user', 'm'], ['user', 'left-behind']].map(([kind, id]) =>
       Number(resource.run(app, kind, id).lastInsertRowid),
     );
-    old.prepare("INSERT INTO raw_chunks (id, connection_id, first_run, body) VALUES (1, ?, ?, x'')").run(app, run);
     old.prepare("INSERT INTO user_versions (resource_id, connection_id, from_run, raw_chunk, raw_offset, raw_length, content_hash, active) VALUES (?, ?, ?, 1, 0, 0, x'00', 1)").run(u, app, run);
     old.prepare("INSERT INTO group_versions (resource_id, connection_id, from_run, raw_chunk, raw_offset, raw_length, content_hash) VALUES (?, ?, ?, 1, 0, 0, x'00')").run(g, app, run);
     old.prepare('INSERT INTO memberships (connection_id, group_id, member_id, from_run) VALUES (?, ?, ?, ?)').run(app, g, member, run);
