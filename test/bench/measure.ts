@@ -16,8 +16,12 @@ export interface LoopStats {
   stallsOver100ms: number;
   /** Highest RSS seen by the heartbeat (sampled every tick). */
   sampledPeakRssMiB: number;
-  /** The five longest heartbeat gaps: when they ended (ms after the watch started) and how long they were. */
-  worstGaps: Array<{ atMs: number; gapMs: number }>;
+  /**
+   * The five longest heartbeat gaps: when they ended (ms after the watch started), how long they
+   * were, and how much of that the event loop spent running code (busyMs). A gap with the loop idle
+   * is the thread waiting to be scheduled (a busy machine, a stalled VM), not work blocking it.
+   */
+  worstGaps: Array<{ atMs: number; gapMs: number; busyMs: number }>;
   /** Time the main thread's event loop spent running code rather than waiting (event-loop utilization). */
   activeMs: number;
 }
@@ -32,7 +36,8 @@ export function watchEventLoop(): { stop(): Promise<LoopStats> } {
   const utilization = performance.eventLoopUtilization();
   const start = performance.now();
   let last = start;
-  const worst: Array<{ atMs: number; gapMs: number }> = [];
+  let lastUtilization = utilization;
+  const worst: LoopStats['worstGaps'] = [];
   let maxGap = 0;
   let stalls = 0;
   let peakRss = process.memoryUsage.rss();
@@ -40,10 +45,13 @@ export function watchEventLoop(): { stop(): Promise<LoopStats> } {
     const now = performance.now();
     const gap = now - last - 10;
     last = now;
+    const tick = performance.eventLoopUtilization();
+    const busyMs = performance.eventLoopUtilization(tick, lastUtilization).active;
+    lastUtilization = tick;
     if (gap > maxGap) maxGap = gap;
     if (gap > 100) stalls++;
     if (gap > 50 && (worst.length < 5 || gap > (worst.at(-1)?.gapMs ?? 0))) {
-      worst.push({ atMs: now - start, gapMs: gap });
+      worst.push({ atMs: now - start, gapMs: gap, busyMs });
       worst.sort((a, b) => b.gapMs - a.gapMs);
       worst.length = Math.min(worst.length, 5);
     }

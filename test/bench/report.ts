@@ -161,11 +161,16 @@ function objectsTable(first: ObjectSize[] | null, second: ObjectSize[] | null): 
   return table(rows, ['l', 'l', 'r', 'r', 'r', 'r']);
 }
 
-/** The longest event-loop stalls of each sync, placed in their phase. */
+/**
+ * The longest event-loop stalls of each sync, placed in their phase, with how long the loop was
+ * running code during each: the rest of a stall is the thread not being scheduled at all.
+ */
 function stallLines(r: BenchResults): string[] {
   return syncs(r).map(([label, s]) => {
     const phaseAt = (at: number): string => s.breakdown.phaseStarts.filter((p) => p.at <= at).at(-1)?.phase ?? 'setup';
-    const gaps = s.loop.worstGaps.map((g) => `${g.gapMs.toFixed(0)} ms at ${(g.atMs / 1000).toFixed(1)} s (${phaseAt(g.atMs)})`);
+    const gaps = s.loop.worstGaps.map(
+      (g) => `${g.gapMs.toFixed(0)} ms at ${(g.atMs / 1000).toFixed(1)} s (${phaseAt(g.atMs)}; the loop ran code for ${g.busyMs.toFixed(0)} ms of it)`,
+    );
     return `${label}: longest stalls ${gaps.join(', ') || 'none over 50 ms'}`;
   });
 }
