@@ -2,7 +2,7 @@ import { compileRule } from '../analysis/match-keys';
 import { attributeDifferences, compileMappings } from '../analysis/attribute-drift';
 import { correlate, type Correlation } from '../analysis/correlate';
 import { mapGroups, membershipFindings, orphanedGroupFindings } from '../analysis/group-findings';
-import type { FindingDraft, SnapshotGroup, SnapshotUser } from '../analysis/types';
+import type { SnapshotGroup, SnapshotUser } from '../analysis/types';
 import { userFindings } from '../analysis/user-findings';
 import type { ScimAppConfig } from '../config/schema';
 import { groupMembers, ruleCandidates, snapshotGroups, unreadGroups, userDirectory } from '../store/analysis.repo';
@@ -11,7 +11,7 @@ import type { PairsJson, SnapshotRef } from '../store/snapshot-sql';
 import { inlineAnalysisThread, type AnalysisThread } from '../store/analysis-thread';
 import type { Coverage } from '../model';
 import type { Db } from '../store/database';
-import { recordAnalysis, type AnalysisCounts } from '../store/findings.repo';
+import { prepareDraft, recordAnalysis, type AnalysisCounts, type PreparedDraft } from '../store/findings.repo';
 import { latestCompleteRun } from '../store/runs.repo';
 
 export interface AnalyzeTarget {
@@ -22,6 +22,10 @@ export interface AnalyzeTarget {
 export type AnalysisOutcome =
   | { app: string; analyzed: true; analysisId: number; counts: AnalysisCounts; notes: string[]; idpRunId: number; appRunId: number }
   | { app: string; analyzed: false; reason: string };
+
+function* mapIterable<T, U>(items: Iterable<T>, fn: (item: T) => U): Generator<U> {
+  for (const item of items) yield fn(item);
+}
 
 /** The matched pairs as SQL reads them; the 100k pieces die here instead of living through the analysis. */
 function pairsJson(correlation: Correlation): PairsJson {
@@ -104,7 +108,7 @@ export async function analyzeApp(
   const names = { app: app.name, idp: idp.name };
   const notes: string[] = [];
   // Lists of drafts, and generators the store drains while it records them.
-  const drafts: Array<Iterable<FindingDraft>> = [];
+  const drafts: Array<Iterable<PreparedDraft>> = [];
   const noCoverage: Coverage = { users: false, inactiveUsers: false, groups: false, memberships: 'none', notes: [] };
   const coverage = { app: appRun.coverage ?? noCoverage, idp: idpRun.coverage ?? noCoverage };
 
@@ -116,8 +120,12 @@ export async function analyzeApp(
   const correlation = correlate(rules.map((rule, k) => ({ label: rule.label, pairs: candidatesByRule[k] ?? { app: [], idp: [] } })));
   const pairs = pairsJson(correlation);
   const groups = groupPlan(db, app, idp, refs, coverage, notes);
-  const diff = groups?.comparable ? helper.membershipDiff({ app: refs.app, idp: refs.idp, pairs, groupPairs: JSON.stringify([...groups.comparable]) }) : null;
-  diff?.catch(() => undefined);
+  // Asked for now, answered in this order: the stale ones become findings here while the helper
+  // thread works out the missing ones.
+  const diffInput = groups?.comparable ? { app: refs.app, idp: refs.idp, pairs, groupPairs: JSON.stringify([...groups.comparable]) } : null;
+  const diff = diffInput && { stale: helper.staleMemberships(diffInput), missing: helper.missingMemberships(diffInput) };
+  diff?.stale.catch(() => undefined);
+  diff?.missing.catch(() => undefined);
 
   // Everyone is held as `active` by resource; whole records are read only for the users findings are about.
   const { app: appUsers, idp: idpUsers } = await activity;
@@ -155,34 +163,35 @@ export async function analyzeApp(
     differences: (a, i) => (mayDiffer(a) ? attributeDifferences(appUser(a), () => appDirectory.raw(a), idpUser(i), mappings) : []),
   });
   notes.push(...users.notes);
-  drafts.push(users.findings);
+  drafts.push(users.findings.map(prepareDraft));
 
   if (groups && diff) {
-    const { stale, missing } = await diff;
     // Prefer an account that is active; the lowest resource id (oldest) among equals.
     const accountOf = (idpRes: number): number | undefined => {
       const accounts = correlation.accountsOf(idpRes);
       return accounts.find((r) => appUsers.get(r) === true) ?? accounts[0];
     };
-    appDirectory.preload([...stale.map(([, u]) => u).filter((u) => appUsers.has(u)), ...missing.flatMap(([, i]) => accountOf(i) ?? [])]);
+    const input = {
+      appConnectionId: app.connectionId,
+      names,
+      appGroups: new Map(groups.appGroups.map((g) => [g.res, g])),
+      appUsers,
+      idpUsers,
+      appUser,
+      idpUser,
+      accountOf,
+    };
+    const stale = await diff.stale;
+    appDirectory.preload(stale.map(([, u]) => u).filter((u) => appUsers.has(u)));
+    // Prepared while the helper thread is still on the missing memberships.
+    drafts.push(Array.from(membershipFindings({ ...input, stale, missing: [] }), prepareDraft));
+    const missing = await diff.missing;
+    appDirectory.preload(missing.flatMap(([, i]) => accountOf(i) ?? []));
     idpDirectory.preload(missing.map(([, i]) => i));
-    drafts.push(
-      membershipFindings({
-        appConnectionId: app.connectionId,
-        names,
-        appGroups: new Map(groups.appGroups.map((g) => [g.res, g])),
-        appUsers,
-        idpUsers,
-        appUser,
-        idpUser,
-        stale,
-        missing,
-        accountOf,
-      }),
-    );
+    drafts.push(mapIterable(membershipFindings({ ...input, stale: [], missing }), prepareDraft));
   }
   if (groups && coverage.idp.groups && !app.config.groups?.only) {
-    drafts.push(orphanedGroupFindings(app.connectionId, names, groups.appGroups, groups.pairs));
+    drafts.push(orphanedGroupFindings(app.connectionId, names, groups.appGroups, groups.pairs).map(prepareDraft));
   }
 
   const { analysisId, counts } = recordAnalysis(db, {

@@ -4,17 +4,9 @@ import { DriftlineError } from '../errors';
 import { builtWorkerFile } from '../util/built-worker';
 import { createCallChannel, type CallChannel } from '../util/call-channel';
 import { activeByRes } from './analysis.repo';
-import { membershipDiff, type MembershipDiff } from './membership-diff.repo';
-import type { PairsJson, SnapshotRef } from './snapshot-sql';
+import { missingMemberships, staleMemberships, type MembershipDiffInput, type MembershipPairs } from './membership-diff.repo';
+import type { SnapshotRef } from './snapshot-sql';
 import type { Db, OpenOptions } from './database';
-
-export interface MembershipDiffRequest {
-  app: SnapshotRef;
-  idp: SnapshotRef;
-  pairs: PairsJson;
-  /** JSON array of [app group, IdP group]. */
-  groupPairs: string;
-}
 
 export interface SnapshotActivity {
   app: ActivityTable;
@@ -27,7 +19,9 @@ export interface SnapshotActivity {
  */
 export interface AnalysisThread {
   activity(app: SnapshotRef, idp: SnapshotRef): Promise<SnapshotActivity>;
-  membershipDiff(request: MembershipDiffRequest): Promise<MembershipDiff>;
+  /** Calls are answered in the order they were made: stale first, if asked first. */
+  staleMemberships(input: MembershipDiffInput): Promise<MembershipPairs>;
+  missingMemberships(input: MembershipDiffInput): Promise<MembershipPairs>;
   close(): Promise<void>;
 }
 
@@ -35,13 +29,14 @@ export interface AnalysisThread {
 export function inlineAnalysisThread(db: Db): AnalysisThread {
   return {
     activity: (app, idp) => Promise.resolve({ app: activeByRes(db, app), idp: activeByRes(db, idp) }),
-    membershipDiff: (r) => Promise.resolve(membershipDiff(db, r.app, r.idp, r.pairs, r.groupPairs)),
+    staleMemberships: (input) => Promise.resolve(staleMemberships(db, input)),
+    missingMemberships: (input) => Promise.resolve(missingMemberships(db, input)),
     close: () => Promise.resolve(),
   };
 }
 
 /** What the helper thread answers (analysis-worker.ts). */
-export type AnalysisMethod = 'activity' | 'membershipDiff';
+export type AnalysisMethod = 'activity' | 'staleMemberships' | 'missingMemberships';
 
 /** An ActivityTable as it crosses threads: its buffer moves instead of being copied. */
 export interface PackedActivity {
@@ -76,7 +71,8 @@ export function threadedAnalysisThread(workerFile: string, file: string, options
       const packed = await call<{ app: PackedActivity; idp: PackedActivity }>('activity', app, idp);
       return { app: unpack(packed.app), idp: unpack(packed.idp) };
     },
-    membershipDiff: (request) => call<MembershipDiff>('membershipDiff', request),
+    staleMemberships: (input) => call<MembershipPairs>('staleMemberships', input),
+    missingMemberships: (input) => call<MembershipPairs>('missingMemberships', input),
     async close() {
       const worker = current?.worker;
       current = null;

@@ -2,9 +2,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { toErrorInfo } from '../errors';
 import type { CallReply, CallRequest } from '../util/call-channel';
 import { activeByRes } from './analysis.repo';
-import type { AnalysisMethod, MembershipDiffRequest, PackedActivity } from './analysis-thread';
+import type { AnalysisMethod, PackedActivity } from './analysis-thread';
 import { openReadConnection } from './database';
-import { membershipDiff } from './membership-diff.repo';
+import { missingMemberships, staleMemberships, type MembershipDiffInput } from './membership-diff.repo';
 import type { SnapshotRef } from './snapshot-sql';
 
 // The thread side of threadedAnalysisThread, on a read connection of its own (temporary tables are
@@ -23,10 +23,10 @@ function run(req: CallRequest<AnalysisMethod>): { value: unknown; transfer: Arra
       const value: { app: PackedActivity; idp: PackedActivity } = { app, idp };
       return { value, transfer: [app.codes.buffer, idp.codes.buffer] as ArrayBuffer[] };
     }
-    case 'membershipDiff': {
-      const [r] = req.args as [MembershipDiffRequest];
-      return { value: membershipDiff(db, r.app, r.idp, r.pairs, r.groupPairs), transfer: [] };
-    }
+    case 'staleMemberships':
+      return { value: staleMemberships(db, req.args[0] as MembershipDiffInput), transfer: [] };
+    case 'missingMemberships':
+      return { value: missingMemberships(db, req.args[0] as MembershipDiffInput), transfer: [] };
   }
 }
 

@@ -8,7 +8,7 @@ export interface AnalysisRecord {
   idpRunId: number;
   appRunId: number;
   /** Consumed once, inside the transaction. */
-  drafts: Iterable<FindingDraft>;
+  drafts: Iterable<PreparedDraft>;
   notes: readonly string[];
 }
 
@@ -37,6 +37,19 @@ interface ExistingFinding {
 function draftHash(d: FindingDraft, details: string): string {
   const fields = [d.type, d.severity, d.message, d.userName, d.groupName, d.attribute, d.idpValue, d.appValue, d.appRemoteId, d.idpRemoteId, d.matchRule];
   return hash('sha256', `${JSON.stringify(fields)}\n${details}`, 'hex').slice(0, 32);
+}
+
+/** A draft with what recording stores and compares worked out: its details as JSON and its content hash. */
+export interface PreparedDraft {
+  draft: FindingDraft;
+  details: string;
+  contentHash: string;
+}
+
+/** Done before the recording transaction where it can be: the analysis prepares drafts while it waits for the helper thread. */
+export function prepareDraft(draft: FindingDraft): PreparedDraft {
+  const details = JSON.stringify(draft.details);
+  return { draft, details, contentHash: draftHash(draft, details) };
 }
 
 /** The columns a finding's content fills, in the order content() lists them. */
@@ -105,12 +118,10 @@ export function recordAnalysis(db: Db, rec: AnalysisRecord): { analysisId: numbe
     );
     const counts: AnalysisCounts = { opened: 0, reopened: 0, stillOpen: 0, resolved: 0, byType: {} };
     const present = new Set<string>();
-    for (const d of rec.drafts) {
+    for (const { draft: d, details, contentHash } of rec.drafts) {
       if (present.has(d.key)) continue;
       present.add(d.key);
       counts.byType[d.type] = (counts.byType[d.type] ?? 0) + 1;
-      const details = JSON.stringify(d.details);
-      const contentHash = draftHash(d, details);
       const old = existing.get(d.key);
       if (!old) {
         insert.run(d.key, rec.appConnectionId, d.type, now, now, rec.idpRunId, rec.appRunId, ...content(d, details, contentHash));

@@ -17,13 +17,28 @@ export const VALID = (alias: string, c: string, r: string): string => `${alias}.
 /** Correlated (app resource, IdP resource) pairs as a JSON array of two-element arrays: SQL reads it with json_each, and it crosses threads as one string. */
 export type PairsJson = string;
 
-/** Runs `work` with the pairs in temp.pairs_by_app (keyed by app resource), emptied afterwards. */
-export function withPairsByApp<T>(db: Db, pairs: PairsJson, work: () => T): T {
-  db.exec('CREATE TEMP TABLE IF NOT EXISTS pairs_by_app (app_res INTEGER NOT NULL, idp_res INTEGER NOT NULL, PRIMARY KEY (app_res, idp_res)) WITHOUT ROWID');
+/**
+ * Temporary tables of pairs the analysis joins against, each filled from a JSON array of
+ * two-element arrays: the correlated pairs keyed by either side, and the mapped groups.
+ */
+const TEMP_PAIRS = {
+  pairs_by_app: 'app_res INTEGER NOT NULL, idp_res INTEGER NOT NULL, PRIMARY KEY (app_res, idp_res)) WITHOUT ROWID',
+  pairs_by_idp: 'app_res INTEGER NOT NULL, idp_res INTEGER NOT NULL, PRIMARY KEY (idp_res, app_res)) WITHOUT ROWID',
+  gmap: 'app_group INTEGER PRIMARY KEY, idp_group INTEGER NOT NULL)',
+} as const;
+
+/** Runs `work` with `json` in temp.`table` (one statement fills it), emptied afterwards. */
+export function withTempPairs<T>(db: Db, table: keyof typeof TEMP_PAIRS, json: string, work: () => T): T {
+  db.exec(`CREATE TEMP TABLE IF NOT EXISTS ${table} (${TEMP_PAIRS[table]}`);
   try {
-    db.prepare('INSERT OR IGNORE INTO temp.pairs_by_app SELECT value ->> 0, value ->> 1 FROM json_each(?)').run(pairs);
+    db.prepare(`INSERT OR IGNORE INTO temp.${table} SELECT value ->> 0, value ->> 1 FROM json_each(?)`).run(json);
     return work();
   } finally {
-    db.exec('DELETE FROM temp.pairs_by_app');
+    db.exec(`DELETE FROM temp.${table}`);
   }
+}
+
+/** Runs `work` with the pairs in temp.pairs_by_app (keyed by app resource). */
+export function withPairsByApp<T>(db: Db, pairs: PairsJson, work: () => T): T {
+  return withTempPairs(db, 'pairs_by_app', pairs, work);
 }
