@@ -29,9 +29,10 @@ function* mapIterable<T, U>(items: Iterable<T>, fn: (item: T) => U): Generator<U
 
 /** The matched pairs as SQL reads them; the 100k pieces die here instead of living through the analysis. */
 function pairsJson(correlation: Correlation): PairsJson {
-  const matched: string[] = [];
-  correlation.forEachMatch((a, i) => matched.push(`[${a},${i}]`));
-  return `[${matched.join(',')}]`;
+  const matched: Array<[number, number]> = [];
+  correlation.forEachMatch((a, i) => matched.push([a, i]));
+  // JSON.stringify writes small-integer arrays about twice as fast as template strings joined.
+  return JSON.stringify(matched);
 }
 
 /** The scope predicate for an app: everyone, or members of the named IdP groups. */
