@@ -1,8 +1,8 @@
 import type { Db } from './database';
 import { VALID, withPairsByApp, withTempPairs, type PairsJson, type SnapshotRef } from './snapshot-sql';
 
-/** The membership differences of one analysis: [app group, member] pairs. */
-export type MembershipPairs = Array<[group: number, member: number]>;
+/** Membership differences of one analysis: [app group, app member] (stale) or [app group, IdP user] (missing). */
+export type MembershipPairs = Array<[group: number, user: number]>;
 
 /**
  * What both differences read: the mapped groups (a JSON array of [app group, IdP group]) and the
