@@ -202,6 +202,19 @@ describe('versioned snapshots', () => {
     expect(getRun(db, run3)?.changes).toMatchObject({ usersAdded: 0, usersChanged: 0, usersRemoved: 0, membershipsAdded: 0 });
   });
 
+  it('deletes the resources of a failed run begun before runs recorded their resource floor', async () => {
+    const db = openTestDb(tempDir());
+    const app = connection(db, 'CRM');
+    await completeSnapshot(db, app, { users: [user('a'), user('b')], groups: [group('g', 'G', ['a'])] });
+    const run = beginRun(db, app);
+    db.prepare('UPDATE sync_runs SET resource_floor = NULL WHERE id = ?').run(run);
+    const writer = await createSnapshotWriter(db, run, app);
+    writer.users([user('a'), user('z')]);
+    writer.groups([group('g2', 'New', ['y'])]);
+    failRun(db, run, 'failed', { code: 'server_error', message: 'boom' });
+    expect(db.prepare('SELECT remote_id FROM resources ORDER BY id').pluck().all()).toEqual(['a', 'b', 'g']);
+  });
+
   it('fails a run whose page broke halfway without touching a run that shared its batch transaction', async () => {
     const dir = tempDir();
     const setup = openTestDb(dir);

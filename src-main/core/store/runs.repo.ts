@@ -120,8 +120,16 @@ function discardRun(db: Db, runId: number, state: 'failed' | 'cancelled', error:
   db.prepare('UPDATE group_versions SET to_run = NULL WHERE to_run = ?').run(runId);
   db.prepare('DELETE FROM memberships WHERE connection_id = ? AND from_run = ?').run(c, runId);
   db.prepare('UPDATE memberships SET to_run = NULL WHERE to_run = ?').run(runId);
-  // Runs begun before migration 0004 have no floor; their resources stay (unreferenced, harmless).
-  if (run.resourceFloor !== null) db.prepare('DELETE FROM resources WHERE connection_id = ? AND id > ?').run(c, run.resourceFloor);
+  if (run.resourceFloor !== null) {
+    db.prepare('DELETE FROM resources WHERE connection_id = ? AND id > ?').run(c, run.resourceFloor);
+  } else {
+    // Begun before migration 0004 recorded floors: the connection's resources nothing refers to.
+    db.prepare(
+      `DELETE FROM resources WHERE connection_id = @c AND id NOT IN (
+         SELECT resource_id FROM user_versions WHERE connection_id = @c UNION SELECT resource_id FROM group_versions WHERE connection_id = @c
+         UNION SELECT group_id FROM memberships WHERE connection_id = @c UNION SELECT member_id FROM memberships WHERE connection_id = @c)`,
+    ).run({ c });
+  }
   db.prepare('DELETE FROM raw_chunks WHERE first_run = ?').run(runId);
   db.prepare('DELETE FROM run_unread_groups WHERE run_id = ?').run(runId);
   db.prepare(
