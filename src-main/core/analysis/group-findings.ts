@@ -67,7 +67,7 @@ export interface MembershipFindingInput {
   accountOf(idpRes: number): number | undefined;
 }
 
-/** Yielded one at a time: the store records each as it comes, so tens of thousands never pile up in memory. */
+/** Yielded one at a time, so a caller can record each as it comes instead of holding tens of thousands in memory. */
 export function* membershipFindings(input: MembershipFindingInput): Generator<FindingDraft> {
   const { names } = input;
   for (let k = 0; k < input.stale.length; k++) {

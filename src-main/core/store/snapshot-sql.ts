@@ -22,14 +22,14 @@ export type PairsJson = string;
  * two-element arrays: the correlated pairs keyed by either side, and the mapped groups.
  */
 const TEMP_PAIRS = {
-  pairs_by_app: 'app_res INTEGER NOT NULL, idp_res INTEGER NOT NULL, PRIMARY KEY (app_res, idp_res)) WITHOUT ROWID',
-  pairs_by_idp: 'app_res INTEGER NOT NULL, idp_res INTEGER NOT NULL, PRIMARY KEY (idp_res, app_res)) WITHOUT ROWID',
-  gmap: 'app_group INTEGER PRIMARY KEY, idp_group INTEGER NOT NULL)',
+  pairs_by_app: '(app_res INTEGER NOT NULL, idp_res INTEGER NOT NULL, PRIMARY KEY (app_res, idp_res)) WITHOUT ROWID',
+  pairs_by_idp: '(app_res INTEGER NOT NULL, idp_res INTEGER NOT NULL, PRIMARY KEY (idp_res, app_res)) WITHOUT ROWID',
+  gmap: '(app_group INTEGER PRIMARY KEY, idp_group INTEGER NOT NULL)',
 } as const;
 
 /** Runs `work` with `json` in temp.`table` (one statement fills it), emptied afterwards. */
 export function withTempPairs<T>(db: Db, table: keyof typeof TEMP_PAIRS, json: string, work: () => T): T {
-  db.exec(`CREATE TEMP TABLE IF NOT EXISTS ${table} (${TEMP_PAIRS[table]}`);
+  db.exec(`CREATE TEMP TABLE IF NOT EXISTS ${table} ${TEMP_PAIRS[table]}`);
   try {
     db.prepare(`INSERT OR IGNORE INTO temp.${table} SELECT value ->> 0, value ->> 1 FROM json_each(?)`).run(json);
     return work();
