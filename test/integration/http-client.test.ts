@@ -138,6 +138,22 @@ describe('successful responses', () => {
     expect(res.bytes).toBe(body.length);
   });
 
+  it('reads a large all-ASCII body with escaped characters, and a UTF-8 body that starts with a byte order mark', async () => {
+    // ASCII-only: non-ASCII names escaped, as .NET and many Java servers send them; over 1 MB.
+    const people = Array.from({ length: 20_000 }, (_, i) => ({ id: `u${i}`, displayName: `Zo\u00eb ${i} \u{1F389}` }));
+    const ascii = JSON.stringify({ Resources: people }).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    expect(Buffer.byteLength(ascii)).toBeGreaterThan(1_000_000);
+    const srv = await serve((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/scim+json' });
+      res.end(req.url === '/bom' ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"displayName":"Zoë"}')]) : ascii);
+    });
+    const asciiRes = await client().request({ method: 'GET', url: srv.url });
+    expect(asciiRes.body).toEqual({ Resources: people });
+    expect(asciiRes.bytes).toBe(ascii.length);
+    const bomRes = await client().request({ method: 'GET', url: `${srv.url}/bom` });
+    expect(bomRes.body).toEqual({ displayName: 'Zoë' });
+  });
+
   it('returns body undefined for 204 and for an empty 200', async () => {
     const srv = await serve((req, res) => {
       res.writeHead(req.url === '/empty' ? 200 : 204, { 'content-type': 'application/scim+json' });
