@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { GroupRecord, UserRecord } from '../../src-main/core/model';
-import { packGroups, packMembers, packUsers, unpackGroups, unpackMembers, unpackUsers } from '../../src-main/core/store/page-codec';
+import {
+  ownedBuffers,
+  packGroups,
+  packMembers,
+  packUsers,
+  unpackGroups,
+  unpackMembers,
+  unpackUsers,
+  type PackedGroups,
+  type PackedUsers,
+} from '../../src-main/core/store/page-codec';
 import { rawTextOf } from '../../src-main/core/store/raw-chunks';
 
 const user = (id: string, over: Partial<UserRecord> = {}): UserRecord => ({
@@ -24,6 +34,11 @@ function asWritten<T extends { raw: unknown }>(record: T | (Omit<T, 'raw'> & { r
   return { ...fields, raw: Buffer.from(rawTextOf(record as T).text).toString('utf8') };
 }
 
+/** What a page's thread message does: a structured clone that moves the page's own buffers. */
+function send<P extends PackedUsers | PackedGroups>(page: P): P {
+  return structuredClone(page, { transfer: ownedBuffers(page) });
+}
+
 describe('page codec (pages crossing to the store thread)', () => {
   it('gives the store the same users, with raw texts and hashes, after a structured clone (what a thread message does)', () => {
     const users = [
@@ -33,7 +48,7 @@ describe('page codec (pages crossing to the store thread)', () => {
       user('c', { active: null, status: 'maybe', userName: null, email: null, givenName: null, familyName: null, displayName: null, raw: { id: 'c', title: 'Zoë 🎉' } }),
     ];
     for (const compress of [false, true]) {
-      const unpacked = unpackUsers(structuredClone(packUsers(users, compress)));
+      const unpacked = unpackUsers(send(packUsers(users, compress)));
       expect(unpacked.map(asWritten)).toEqual(users.map(asWritten));
       expect(Object.keys(unpacked[0]?.attributes ?? {})).toEqual(['department', 'title']);
       expect(Object.hasOwn(unpacked[1]?.attributes ?? {}, '__proto__')).toBe(true);
@@ -53,7 +68,7 @@ describe('page codec (pages crossing to the store thread)', () => {
       { id: 'g4', displayName: 'Unreadable', externalId: null, members: null, raw: { id: 'g4' } },
       { id: 'g5', displayName: 'Last', externalId: null, members: [{ value: 'b', type: null }], raw: { id: 'g5' } },
     ];
-    const unpacked = unpackGroups(structuredClone(packGroups(groups, true)));
+    const unpacked = unpackGroups(send(packGroups(groups, true)));
     expect(unpacked.map(asWritten)).toEqual(groups.map(asWritten));
     expect('members' in (unpacked[2] ?? {})).toBe(false);
   });
@@ -66,5 +81,26 @@ describe('page codec (pages crossing to the store thread)', () => {
     ];
     expect(unpackMembers(structuredClone(packMembers(members)))).toEqual(members);
     expect(unpackMembers(packMembers([]))).toEqual([]);
+  });
+
+  it('moves the buffers a page owns whole to the store thread, and leaves shared ones to be copied', () => {
+    const page = packUsers([user('a'), user('b')], true);
+    const moved = ownedBuffers(page);
+    const { text, ends, hashes } = page.raw;
+    expect(moved).toEqual(expect.arrayContaining([text.buffer, ends.buffer, hashes.buffer, page.active.buffer]));
+    const received = send(page);
+    // Moved, not copied: the sender's views are detached.
+    expect([text.byteLength, ends.byteLength, hashes.byteLength, page.active.byteLength]).toEqual([0, 0, 0, 0]);
+    expect(unpackUsers(received).map(asWritten)).toEqual([user('a'), user('b')].map(asWritten));
+
+    // A view of part of a buffer (zlib's output, a pooled Buffer) is never moved: that would take
+    // the rest of the buffer away from its other users.
+    const pooled = Buffer.from('shared');
+    const shared: PackedUsers = { ...packUsers([user('c')], false), active: new Int8Array(new ArrayBuffer(8), 4, 1) };
+    shared.raw = { ...shared.raw, compressed: pooled };
+    expect(ownedBuffers(shared)).not.toContain(pooled.buffer);
+    expect(ownedBuffers(shared)).not.toContain(shared.active.buffer);
+    send(shared);
+    expect(pooled.toString()).toBe('shared');
   });
 });

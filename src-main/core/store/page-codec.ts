@@ -130,3 +130,20 @@ export function unpackGroups(page: PackedGroups): Array<Serialized<GroupRecord>>
     return record;
   });
 }
+
+/**
+ * The buffers of a packed page that it alone owns, to move to the store's thread rather than copy:
+ * a copy of a page's ~1 MB of text costs two fresh allocations, which the kernel faults in page by
+ * page. A view of part of a buffer (zlib may return one, and small Buffers share a pool) is copied.
+ */
+export function ownedBuffers(page: PackedUsers | PackedGroups): ArrayBuffer[] {
+  const { text, ends, hashes, compressed } = page.raw;
+  const views: ArrayBufferView[] = [text, ends, hashes, ...(compressed ? [compressed] : [])];
+  if ('active' in page) views.push(page.active);
+  else views.push(page.memberCounts, page.members.types);
+  const owned = new Set<ArrayBuffer>();
+  for (const v of views) {
+    if (v.buffer instanceof ArrayBuffer && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength) owned.add(v.buffer);
+  }
+  return [...owned];
+}

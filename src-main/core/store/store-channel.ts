@@ -1,6 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { SnapshotSink } from '../model';
-import { packGroups, packMembers, packUsers } from './page-codec';
+import { ownedBuffers, packGroups, packMembers, packUsers, type PackedGroups, type PackedUsers } from './page-codec';
 import { createCallChannel, type CallChannel, type CallRequest, type ChannelEndpoint } from '../util/call-channel';
 
 // The request/reply protocol of the snapshot store's worker thread (snapshot-worker.ts), and its
@@ -40,10 +40,16 @@ export function createStoreChannel(endpoint: ChannelEndpoint): StoreChannel {
   // pages ahead of the writer (fetching and parsing the next page while the worker writes this
   // one); beyond that it waits, so memory stays bounded.
   const windows = new Map<number, Array<Promise<unknown>>>();
-  const write = async (runId: number, method: 'users' | 'groups' | 'members', args: unknown[], written?: (value: unknown) => void): Promise<void> => {
+  const write = async (
+    runId: number,
+    method: 'users' | 'groups' | 'members',
+    args: unknown[],
+    transfer: readonly ArrayBuffer[],
+    written?: (value: unknown) => void,
+  ): Promise<void> => {
     const window = windows.get(runId) ?? [];
     windows.set(runId, window);
-    const p = call(method, runId, ...args);
+    const p = channel.callTransferring(method, transfer, runId, ...args);
     if (written) p.then(written, () => undefined);
     // Observed by the window below or by drain: never an unhandled rejection.
     p.catch(() => undefined);
@@ -54,8 +60,8 @@ export function createStoreChannel(endpoint: ChannelEndpoint): StoreChannel {
   // Pages are compressed where they are parsed while every record the store sees is new (a first
   // sync); once a page comes back with unchanged records, the store compresses just what changed.
   const compressing = new Map<number, boolean>();
-  const page = (runId: number, method: 'users' | 'groups', packed: unknown, count: number): Promise<void> =>
-    write(runId, method, [packed], (changed) => {
+  const page = (runId: number, method: 'users' | 'groups', packed: PackedUsers | PackedGroups, count: number): Promise<void> =>
+    write(runId, method, [packed], ownedBuffers(packed), (changed) => {
       if (typeof changed === 'number' && changed < count) compressing.set(runId, false);
     });
   const compress = (runId: number): boolean => compressing.get(runId) ?? true;
@@ -63,7 +69,7 @@ export function createStoreChannel(endpoint: ChannelEndpoint): StoreChannel {
   const writer = (runId: number): SnapshotSink => ({
     users: (batch) => page(runId, 'users', packUsers(batch, compress(runId)), batch.length),
     groups: (batch) => page(runId, 'groups', packGroups(batch, compress(runId)), batch.length),
-    members: (groupId, members) => write(runId, 'members', [groupId, members && packMembers(members)]),
+    members: (groupId, members) => write(runId, 'members', [groupId, members && packMembers(members)], []),
   });
 
   return {

@@ -15,12 +15,14 @@ export type CallReply = { id: number; ok: true; value: unknown } | { id: number;
 
 /** The sending end: a Worker seen from its parent, or a MessagePort. */
 export interface ChannelEndpoint {
-  postMessage(message: unknown): void;
+  postMessage(message: unknown, transfer?: readonly ArrayBuffer[]): void;
   on(event: 'message', listener: (message: unknown) => void): unknown;
 }
 
 export interface CallChannel<M extends string> {
   call<T>(method: M, ...args: unknown[]): Promise<T>;
+  /** A call whose arguments hold these buffers: they move to the far side instead of being copied, and are unusable here afterwards. */
+  callTransferring<T>(method: M, transfer: readonly ArrayBuffer[], ...args: unknown[]): Promise<T>;
   /** Fails every pending and later call with `reason` (the far side is gone). */
   fail(reason: Error): void;
   /** Why the channel failed, or null while it works. */
@@ -42,15 +44,18 @@ export function createCallChannel<M extends string>(endpoint: ChannelEndpoint): 
     else p.reject(fromErrorInfo(reply.error));
   });
 
+  const callTransferring = <T>(method: M, transfer: readonly ArrayBuffer[], ...args: unknown[]): Promise<T> => {
+    if (dead) return Promise.reject(dead);
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      endpoint.postMessage({ id, method, args } satisfies CallRequest<M>, transfer);
+    });
+  };
+
   return {
-    call<T>(method: M, ...args: unknown[]): Promise<T> {
-      if (dead) return Promise.reject(dead);
-      const id = nextId++;
-      return new Promise<T>((resolve, reject) => {
-        pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-        endpoint.postMessage({ id, method, args } satisfies CallRequest<M>);
-      });
-    },
+    call: (method, ...args) => callTransferring(method, [], ...args),
+    callTransferring,
     fail(reason) {
       dead ??= reason;
       for (const p of pending.values()) p.reject(dead);
