@@ -7,20 +7,24 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+// Only keys as long as the name are lower-cased: reading an attribute a resource lacks (the usual
+// case for optional ones) would otherwise lower-case every key of every resource of a listing.
+
 /** Reads `name` from an object, matching the key case-insensitively (exact match first). */
 export function getCI(obj: unknown, name: string): unknown {
   if (!isObject(obj)) return undefined;
   if (Object.hasOwn(obj, name)) return obj[name];
   const lower = name.toLowerCase();
-  for (const key of Object.keys(obj)) if (key.toLowerCase() === lower) return obj[key];
+  for (const key of Object.keys(obj)) if (key.length === lower.length && key.toLowerCase() === lower) return obj[key];
   return undefined;
 }
 
 /** A copy of `obj` without the named keys (case-insensitive). */
 export function omitCI(obj: JsonObject, names: readonly string[]): JsonObject {
   const drop = new Set(names.map((n) => n.toLowerCase()));
+  const lengths = new Set(names.map((n) => n.length));
   const out: JsonObject = {};
-  for (const [key, value] of Object.entries(obj)) if (!drop.has(key.toLowerCase())) out[key] = value;
+  for (const [key, value] of Object.entries(obj)) if (!(lengths.has(key.length) && drop.has(key.toLowerCase()))) out[key] = value;
   return out;
 }
 
