@@ -18,14 +18,20 @@ export function attributeEncoder(db: Db, connectionId: number): (attributes: Att
     }
     return code;
   };
+  // Written as text directly, in ascending code order with JSON.stringify's escaping: exactly what
+  // JSON.stringify makes of {code: value}, which the drift pre-comparison's json_object() text must
+  // equal, without building that object for every user of a sync.
   return (attributes) => {
-    const encoded: Attributes = {};
-    let any = false;
-    for (const [name, value] of Object.entries(attributes)) {
-      encoded[codeOf(name)] = value;
-      any = true;
+    const entries: Array<[number, string | null]> = [];
+    for (const name in attributes) {
+      const value = attributes[name];
+      if (Object.hasOwn(attributes, name) && value !== undefined) entries.push([codeOf(name), value]);
     }
-    return any ? JSON.stringify(encoded) : null;
+    if (entries.length === 0) return null;
+    entries.sort((a, b) => a[0] - b[0]);
+    let json = '';
+    for (const [code, value] of entries) json += `${json === '' ? '{' : ','}"${code}":${JSON.stringify(value)}`;
+    return `${json}}`;
   };
 }
 
