@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { groupMembers, ruleCandidates, snapshotGroups, unreadGroups } from '../../src-main/core/store/analysis.repo';
+import { ACTIVE_BY_RES_SQL, activeByRes, groupMembers, ruleCandidates, snapshotGroups, unreadGroups } from '../../src-main/core/store/analysis.repo';
 import { migrate, migrationHash, openDatabase, PAGE_SIZE } from '../../src-main/core/store/database';
 import { MIGRATIONS } from '../../src-main/core/store/migrations';
 import { beginRun, completeRun, failRun, getRun, latestCompleteRun, recoverInterruptedRuns } from '../../src-main/core/store/runs.repo';
@@ -123,6 +123,29 @@ describe('database', () => {
     db.close();
   });
 
+
+  it("upgrades to version 5: every user's `active` in a snapshot is read from an index alone", () => {
+    const { file, old, app, run } = databaseAt(4);
+    const resource = old.prepare("INSERT INTO resources (connection_id, kind, remote_id) VALUES (?, 'user', ?)");
+    const version = old.prepare(
+      'INSERT INTO user_versions (resource_id, connection_id, from_run, to_run, raw_chunk, raw_offset, raw_length, content_hash, active) VALUES (?, ?, ?, ?, 1, 0, 0, x\'00\', ?)',
+    );
+    const later = Number(old.prepare("INSERT INTO sync_runs (connection_id, state, started_at) VALUES (?, 'complete', 'now')").run(app).lastInsertRowid);
+    const [a, b, c] = ['a', 'b', 'c'].map((id) => Number(resource.run(app, id).lastInsertRowid));
+    version.run(a, app, run, null, 1);
+    version.run(b, app, run, later, 1);
+    version.run(b, app, later, null, 0);
+    version.run(c, app, later, null, null);
+    old.close();
+
+    const db = openDatabase(file);
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${ACTIVE_BY_RES_SQL}`).all({ c: app, r: later }) as Array<{ detail: string }>;
+    expect(plan.map((p) => p.detail)).toEqual([expect.stringContaining('USING COVERING INDEX user_versions_by_run')]);
+    const activity = (r: number): Array<[number, boolean | null | undefined]> => [a, b, c].map((res) => [res, activeByRes(db, { connectionId: app, runId: r }).get(res)]);
+    expect(activity(run)).toEqual([[a, true], [b, true], [c, undefined]]);
+    expect(activity(later)).toEqual([[a, true], [b, false], [c, null]]);
+    db.close();
+  });
   it('refuses a file that is not a database', async () => {
     const dir = tempDir();
     const { writeFileSync } = await import('node:fs');

@@ -65,11 +65,14 @@ class StoredUser implements SnapshotUser {
   }
 }
 
+/** Every user's resource and `active` in the snapshot of connection @c at run @r: read from the index alone (0005-activity-index). */
+export const ACTIVE_BY_RES_SQL = `SELECT v.resource_id, v.active FROM user_versions v INDEXED BY user_versions_by_run WHERE ${VALID('v', 'c', 'r')}`;
+
 /** Every user of a snapshot, reduced to what lifecycle decisions read: `active` by resource. */
 export function activeByRes(db: Db, ref: SnapshotRef): ActivityTable {
   return ActivityTable.fromRows(
     db
-      .prepare(`SELECT v.resource_id, v.active FROM user_versions v INDEXED BY user_versions_by_run WHERE ${VALID('v', 'c', 'r')}`)
+      .prepare(ACTIVE_BY_RES_SQL)
       .raw()
       .iterate({ c: ref.connectionId, r: ref.runId }) as IterableIterator<[number, number | null]>,
   );

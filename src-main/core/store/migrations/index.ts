@@ -2,6 +2,7 @@ import initial from './0001-initial';
 import remediation from './0002-remediation';
 import compactSnapshots from './0003-compact-snapshots';
 import runResourceFloor from './0004-run-resource-floor';
+import activityIndex from './0005-activity-index';
 
 /** A numbered schema migration. Applied migrations are immutable: their hash is checked at open. */
 export interface Migration {
@@ -17,4 +18,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'remediation', sql: remediation },
   { version: 3, name: 'compact-snapshots', sql: compactSnapshots },
   { version: 4, name: 'run-resource-floor', sql: runResourceFloor },
+  { version: 5, name: 'activity-index', sql: activityIndex },
 ];
