@@ -131,7 +131,8 @@ describe('database', () => {
       'INSERT INTO user_versions (resource_id, connection_id, from_run, to_run, raw_chunk, raw_offset, raw_length, content_hash, active) VALUES (?, ?, ?, ?, 1, 0, 0, x\'00\', ?)',
     );
     const later = Number(old.prepare("INSERT INTO sync_runs (connection_id, state, started_at) VALUES (?, 'complete', 'now')").run(app).lastInsertRowid);
-    const [a, b, c] = ['a', 'b', 'c'].map((id) => Number(resource.run(app, id).lastInsertRowid));
+    const id = (remoteId: string): number => Number(resource.run(app, remoteId).lastInsertRowid);
+    const [a, b, c] = [id('a'), id('b'), id('c')];
     version.run(a, app, run, null, 1);
     version.run(b, app, run, later, 1);
     version.run(b, app, later, null, 0);
