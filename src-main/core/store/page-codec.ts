@@ -133,8 +133,8 @@ export function unpackGroups(page: PackedGroups): Array<Serialized<GroupRecord>>
 
 /**
  * The buffers of a packed page that it alone owns, to move to the store's thread rather than copy:
- * a copy of a page's ~1 MB of text costs two fresh allocations, which the kernel faults in page by
- * page. A view of part of a buffer (zlib may return one, and small Buffers share a pool) is copied.
+ * a copied page's ~1 MB of text is written out by the sender and read back by the receiver. A view
+ * of part of a buffer (zlib may return one, and small Buffers share a pool) is copied.
  */
 export function ownedBuffers(page: PackedUsers | PackedGroups): ArrayBuffer[] {
   const { text, ends, hashes, compressed } = page.raw;
