@@ -4,8 +4,8 @@
 import type { GroupRecord, MemberRef } from '../../model';
 
 export interface GroupIndex {
-  /** Records that `userId` is a member of each named group. */
-  add(userId: string, groupNames: readonly string[]): void;
+  /** Records that `userId` is a member of each group: lower-cased name → name as spelled (splitGroups). */
+  add(userId: string, groups: ReadonlyMap<string, string>): void;
   /** One record per distinct group name (ignoring case), in order of first appearance. */
   records(): GroupRecord[];
 }
@@ -16,9 +16,8 @@ export function createGroupIndex(): GroupIndex {
   // Member ids only until records() (an export lists ~5 groups per person: 500k members for 100k people).
   const groups = new Map<string, { displayName: string; memberIds: string[] }>();
   return {
-    add(userId, groupNames) {
-      for (const name of groupNames) {
-        const key = name.toLowerCase();
+    add(userId, memberOf) {
+      for (const [key, name] of memberOf) {
         const group = groups.get(key);
         if (group) group.memberIds.push(userId);
         else groups.set(key, { displayName: name, memberIds: [userId] });

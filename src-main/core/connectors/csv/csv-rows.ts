@@ -5,10 +5,10 @@ import type { UserRecord } from '../../model';
 import { ACCEPTED_ACTIVE_VALUES, parseActiveValue } from './active-value';
 import type { CsvLayout } from './csv-header';
 
-/** A person read from one row, with the group names it lists. */
+/** A person read from one row, with the groups it lists: lower-cased name → the name as first spelled. */
 export interface PersonRow {
   user: UserRecord;
-  groups: string[];
+  groups: ReadonlyMap<string, string>;
 }
 
 /**
@@ -60,14 +60,19 @@ export function readPersonRow(cells: readonly string[], layout: CsvLayout): { pe
   return { person: { user, groups: splitGroups(cell(required.groups)) }, problems };
 }
 
-/** `a; b;;A` → `['a', 'b']`: trimmed, empties dropped, case-insensitive duplicates keep the first spelling. */
-export function splitGroups(cell: string): string[] {
+/**
+ * `a; B;;b` → `{a → 'a', b → 'B'}`: trimmed, empties dropped, keyed by the lower-cased name (the
+ * group's id, see csv-groups), case-insensitive duplicates keeping the first spelling.
+ */
+export function splitGroups(cell: string): Map<string, string> {
   const byKey = new Map<string, string>();
   for (const part of cell.split(';')) {
     const name = part.trim();
-    if (name !== '' && !byKey.has(name.toLowerCase())) byKey.set(name.toLowerCase(), name);
+    if (name === '') continue;
+    const key = name.toLowerCase();
+    if (!byKey.has(key)) byKey.set(key, name);
   }
-  return [...byKey.values()];
+  return byKey;
 }
 
 /**
