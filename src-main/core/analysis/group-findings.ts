@@ -59,19 +59,18 @@ export interface MembershipFindingInput {
   /** Whole records, read only for the members a finding is about. */
   appUser: UserLookup;
   idpUser: UserLookup;
-  /** (app group, app member) present in the app but not expected from the IdP. */
-  stale: ReadonlyArray<readonly [group: number, member: number]>;
-  /** (app group, IdP person) expected from the IdP, with none of the person's accounts in the app group. */
-  missing: ReadonlyArray<readonly [group: number, idpUser: number]>;
   /** The app account to add for a person: their live account (from correlation). */
   accountOf(idpRes: number): number | undefined;
 }
 
-/** Yielded one at a time, so a caller can record each as it comes instead of holding tens of thousands in memory. */
-export function* membershipFindings(input: MembershipFindingInput): Generator<FindingDraft> {
+/** Stale memberships, (app group, app member) present in the app but not expected from the IdP, as findings. */
+export function* staleMembershipFindings(
+  input: MembershipFindingInput,
+  stale: ReadonlyArray<readonly [group: number, member: number]>,
+): Generator<FindingDraft> {
   const { names } = input;
-  for (let k = 0; k < input.stale.length; k++) {
-    const [gRes, mRes] = input.stale[k] as readonly [number, number];
+  for (let k = 0; k < stale.length; k++) {
+    const [gRes, mRes] = stale[k] as readonly [number, number];
     const g = input.appGroups.get(gRes);
     if (!g || !input.appUsers.has(mRes)) continue;
     const u = input.appUser(mRes);
@@ -82,8 +81,20 @@ export function* membershipFindings(input: MembershipFindingInput): Generator<Fi
       details: { group: { id: g.remoteId, displayName: g.displayName }, member: { id: u.remoteId, userName: u.userName, active: u.active } },
     });
   }
-  for (let k = 0; k < input.missing.length; k++) {
-    const [gRes, iRes] = input.missing[k] as readonly [number, number];
+}
+
+/**
+ * Missing memberships, (app group, IdP person) expected from the IdP with none of the person's
+ * accounts in the app group, as findings. Yielded one at a time, so a caller can record each as it
+ * comes instead of holding tens of thousands in memory.
+ */
+export function* missingMembershipFindings(
+  input: MembershipFindingInput,
+  missing: ReadonlyArray<readonly [group: number, idpUser: number]>,
+): Generator<FindingDraft> {
+  const { names } = input;
+  for (let k = 0; k < missing.length; k++) {
+    const [gRes, iRes] = missing[k] as readonly [number, number];
     const g = input.appGroups.get(gRes);
     const mRes = input.accountOf(iRes);
     const appActive = mRes === undefined ? undefined : input.appUsers.get(mRes);

@@ -1,7 +1,7 @@
 import { compileRule } from '../analysis/match-keys';
 import { attributeDifferences, compileMappings } from '../analysis/attribute-drift';
 import { correlate, type Correlation } from '../analysis/correlate';
-import { mapGroups, membershipFindings, orphanedGroupFindings } from '../analysis/group-findings';
+import { mapGroups, missingMembershipFindings, orphanedGroupFindings, staleMembershipFindings } from '../analysis/group-findings';
 import type { SnapshotGroup, SnapshotUser } from '../analysis/types';
 import { userFindings } from '../analysis/user-findings';
 import type { ScimAppConfig } from '../config/schema';
@@ -185,11 +185,11 @@ export async function analyzeApp(
     const stale = await diff.stale;
     appDirectory.preload(stale.map(([, u]) => u).filter((u) => appUsers.has(u)));
     // Prepared while the helper thread is still on the missing memberships.
-    drafts.push(Array.from(membershipFindings({ ...input, stale, missing: [] }), prepareDraft));
+    drafts.push(Array.from(staleMembershipFindings(input, stale), prepareDraft));
     const missing = await diff.missing;
     appDirectory.preload(missing.flatMap(([, i]) => accountOf(i) ?? []));
     idpDirectory.preload(missing.map(([, i]) => i));
-    drafts.push(mapIterable(membershipFindings({ ...input, stale: [], missing }), prepareDraft));
+    drafts.push(mapIterable(missingMembershipFindings(input, missing), prepareDraft));
   }
   if (groups && coverage.idp.groups && !app.config.groups?.only) {
     drafts.push(orphanedGroupFindings(app.connectionId, names, groups.appGroups, groups.pairs).map(prepareDraft));
