@@ -2,7 +2,7 @@ import { TRIMMED_CODE_POINTS, type CompiledMapping } from '../analysis/attribute
 import { standardField, type StandardField } from '../analysis/idp-attribute';
 import { attributeNames } from './attribute-names';
 import type { Db } from './database';
-import { AT_RUN, VALID, withPairsByApp, type PairsJson, type SnapshotRef } from './snapshot-sql';
+import { AT_RUN, VALID, withTempPairs, type PairsJson, type SnapshotRef } from './snapshot-sql';
 
 /** The value SQL of a SnapshotUser field on user_versions `i` (and its resource `ri`). */
 const FIELD_SQL: Record<StandardField, string> = {
@@ -69,7 +69,7 @@ export function driftCandidates(
         // ascending order) must equal the IdP's values as the same object, one text comparison.
         `a.attributes_json = json_object(${codes.map((c) => `'${c}', ${mapped.get(c) ?? 'NULL'}`).join(', ')})`
       : codes.map((c) => `json_type(a.attributes_json, ${codePath(c)}) IS NOT NULL AND a.attributes_json ->> ${codePath(c)} IS ${mapped.get(c) ?? 'NULL'}`).join(' AND ');
-  return withPairsByApp(db, pairs, () => {
+  return withTempPairs(db, 'pairs_by_app', pairs, () => {
     // The app snapshot drives (its rows are read in storage order); each pair's identity is a
     // probe by resource.
     const sql = `SELECT a.resource_id FROM user_versions a INDEXED BY user_versions_by_run

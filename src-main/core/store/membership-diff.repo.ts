@@ -1,5 +1,5 @@
 import type { Db } from './database';
-import { VALID, withPairsByApp, withTempPairs, type PairsJson, type SnapshotRef } from './snapshot-sql';
+import { VALID, withTempPairs, type PairsJson, type SnapshotRef } from './snapshot-sql';
 
 /** Membership differences of one analysis: [app group, app member] (stale) or [app group, IdP user] (missing). */
 export type MembershipPairs = Array<[group: number, user: number]>;
@@ -27,8 +27,9 @@ export interface MembershipDiffInput {
  */
 export function staleMemberships(db: Db, input: MembershipDiffInput): MembershipPairs {
   return withTempPairs(db, 'gmap', input.groupPairs, () =>
-    withPairsByApp(
+    withTempPairs(
       db,
+      'pairs_by_app',
       input.pairs,
       () =>
         db

@@ -37,8 +37,3 @@ export function withTempPairs<T>(db: Db, table: keyof typeof TEMP_PAIRS, json: s
     db.exec(`DELETE FROM temp.${table}`);
   }
 }
-
-/** Runs `work` with the pairs in temp.pairs_by_app (keyed by app resource). */
-export function withPairsByApp<T>(db: Db, pairs: PairsJson, work: () => T): T {
-  return withTempPairs(db, 'pairs_by_app', pairs, work);
-}
