@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
+import type { GroupRecord } from '../../src-main/core/model';
 import { ACTIVE_BY_RES_SQL, activeByRes, groupMembers, ruleCandidates, snapshotGroups, unreadGroups } from '../../src-main/core/store/analysis.repo';
 import { migrate, migrationHash, openDatabase, PAGE_SIZE } from '../../src-main/core/store/database';
 import { MIGRATIONS } from '../../src-main/core/store/migrations';
@@ -191,6 +192,42 @@ describe('versioned snapshots', () => {
     expect(count(db, `SELECT count(*) FROM user_versions WHERE from_run = ${run2}`)).toBe(2);
     expect(count(db, `SELECT count(*) FROM group_versions WHERE from_run = ${run2}`)).toBe(0);
     expect(count(db, `SELECT count(*) FROM raw_chunks WHERE first_run = ${run2}`)).toBe(1);
+  });
+
+  it('writes each member once, resolves untyped members to a known user or group, and records what a new list changed', async () => {
+    const db = openTestDb(tempDir());
+    const app = connection(db, 'CRM');
+    const untyped = (id: string, displayName: string, values: string[]): GroupRecord => ({
+      ...group(id, displayName, []),
+      members: values.map((value) => ({ value, type: null })),
+    });
+    const run1 = await completeSnapshot(db, app, {
+      users: [user('a'), user('b'), user('c')],
+      groups: [group('g1', 'Sales', ['c', 'a', 'b', 'a']), untyped('g2', 'Everyone', ['g1', 'b', 'b'])],
+    });
+    expect(getRun(db, run1)?.membershipCount).toBe(5);
+    // "g1" is the group, not a new user of that id.
+    expect(count(db, "SELECT count(*) FROM resources WHERE remote_id = 'g1'")).toBe(1);
+    expect(count(db, "SELECT count(*) FROM resources WHERE remote_id = 'g1' AND kind = 'group'")).toBe(1);
+
+    const run2 = await completeSnapshot(db, app, {
+      users: [user('a'), user('b'), user('c'), user('d')],
+      groups: [group('g1', 'Sales', ['d', 'b', 'd']), untyped('g2', 'Everyone', ['b', 'g1'])],
+    });
+    expect(getRun(db, run2)?.changes).toMatchObject({ membershipsAdded: 1, membershipsRemoved: 2 });
+    expect(getRun(db, run2)?.membershipCount).toBe(4);
+    const members = (runId: number, groupId: string): string[] => {
+      const g = snapshotGroups(db, { connectionId: app, runId }).find((x) => x.remoteId === groupId);
+      const names = new Map(
+        [...snapshotUsers(db, { connectionId: app, runId }), ...snapshotGroups(db, { connectionId: app, runId })].map((r) => [r.res, r.remoteId]),
+      );
+      return groupMembers(db, { connectionId: app, runId }, g?.res ?? -1)
+        .map((res) => names.get(res) ?? `#${res}`)
+        .sort();
+    };
+    expect(members(run1, 'g1')).toEqual(['a', 'b', 'c']);
+    expect(members(run2, 'g1')).toEqual(['b', 'd']);
+    expect(members(run2, 'g2')).toEqual(['b', 'g1']);
   });
 
   it('keeps a running run invisible, and a failed run leaves no trace', async () => {

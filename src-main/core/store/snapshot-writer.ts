@@ -37,10 +37,25 @@ export interface SnapshotWriter {
 }
 
 interface OpenVersion {
-  resourceId: number;
   versionId: number;
   contentHash: Uint8Array;
 }
+
+/**
+ * What the writer knows of one remote resource: one map entry per remote id, so a record costs one
+ * lookup (random lookups in maps of 100k strings cost ~0.5 µs each on a small VM).
+ */
+interface Known {
+  resourceId: number;
+  /** The current version; null when the resource has none (new, or removed earlier). */
+  open: OpenVersion | null;
+  /** Listed by this run already. */
+  seen: boolean;
+  /** Groups: this run wrote (or marked unread) the member list already. */
+  membersDone: boolean;
+}
+
+type Kind = 'user' | 'group';
 
 /** Rows read per step while loading state at the start of a run; the event loop runs in between. */
 const LOAD_STEP = 20_000;
@@ -56,23 +71,22 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
  * none of it (see 0001-initial). Group member lists arriving one by one are written in batches.
  */
 export async function createSnapshotWriter(db: Db, runId: number, connectionId: number): Promise<SnapshotWriter> {
-  const resourceIds = { user: new Map<string, number>(), group: new Map<string, number>() };
+  const known = { user: new Map<string, Known>(), group: new Map<string, Known>() };
   const resourcePage = db.prepare('SELECT id, kind, remote_id AS remoteId FROM resources WHERE connection_id = ? AND id > ? ORDER BY id LIMIT ?');
   for (let after = 0; ; ) {
-    const rows = resourcePage.all(connectionId, after, LOAD_STEP) as Array<{ id: number; kind: 'user' | 'group'; remoteId: string }>;
-    for (const r of rows) resourceIds[r.kind].set(r.remoteId, r.id);
+    const rows = resourcePage.all(connectionId, after, LOAD_STEP) as Array<{ id: number; kind: Kind; remoteId: string }>;
+    for (const r of rows) known[r.kind].set(r.remoteId, { resourceId: r.id, open: null, seen: false, membersDone: false });
     if (rows.length < LOAD_STEP) break;
     after = rows[rows.length - 1]?.id ?? after;
     await yieldToEventLoop();
   }
-  const openUsers = await loadOpen(db, 'user_versions', connectionId);
-  const openGroups = await loadOpen(db, 'group_versions', connectionId);
+  const openCount = {
+    user: await loadOpen(db, 'user_versions', connectionId, known.user),
+    group: await loadOpen(db, 'group_versions', connectionId, known.group),
+  };
   let openMemberships = db.prepare('SELECT count(*) FROM memberships WHERE connection_id = ? AND to_run IS NULL').pluck().get(connectionId) as number;
-
-  const seenUsers = new Set<string>();
-  const seenGroups = new Set<string>();
-  const groupsWithMembers = new Set<string>();
   const pendingMembers: Array<[string, readonly MemberRef[] | null]> = [];
+
   const changes: SnapshotChanges = {
     usersAdded: 0,
     usersChanged: 0,
@@ -100,7 +114,9 @@ export async function createSnapshotWriter(db: Db, runId: number, connectionId: 
        display_name_lc, external_id)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const openMembersOf = db.prepare('SELECT member_id FROM memberships WHERE connection_id = ? AND group_id = ? AND to_run IS NULL').pluck();
+  const openMembersOf = db
+    .prepare('SELECT member_id FROM memberships WHERE connection_id = ? AND group_id = ? AND to_run IS NULL ORDER BY member_id')
+    .pluck();
   const closeMembership = db.prepare(
     'UPDATE memberships SET to_run = ? WHERE connection_id = ? AND group_id = ? AND member_id = ? AND to_run IS NULL',
   );
@@ -108,33 +124,44 @@ export async function createSnapshotWriter(db: Db, runId: number, connectionId: 
   const insertMembership = db.prepare('INSERT INTO memberships (connection_id, group_id, member_id, from_run) VALUES (?, ?, ?, ?)');
   const markUnread = db.prepare('INSERT OR IGNORE INTO run_unread_groups (run_id, group_id) VALUES (?, ?)');
 
-  function resourceId(kind: 'user' | 'group', remoteId: string): number {
-    const map = resourceIds[kind];
-    let id = map.get(remoteId);
-    if (id === undefined) {
-      id = Number(insertResource.run(connectionId, kind, remoteId).lastInsertRowid);
-      map.set(remoteId, id);
+  /** The entry of a remote id, creating its resource row the first time the connection mentions it. */
+  function entryOf(kind: Kind, remoteId: string): Known {
+    const map = known[kind];
+    let entry = map.get(remoteId);
+    if (entry === undefined) {
+      const resourceId = Number(insertResource.run(connectionId, kind, remoteId).lastInsertRowid);
+      entry = { resourceId, open: null, seen: false, membersDone: false };
+      map.set(remoteId, entry);
     }
-    return id;
+    return entry;
+  }
+
+  /** A member's entry: by its type, or when the server gave none, a known user, else a known group, else a new user. */
+  function memberEntry(m: MemberRef): Known {
+    if (m.type === 'Group') return entryOf('group', m.value);
+    if (m.type === null) {
+      const entry = known.user.get(m.value) ?? known.group.get(m.value);
+      if (entry) return entry;
+    }
+    return entryOf('user', m.value);
   }
 
   /** The records of a page that are new or changed, with where their raw JSON landed (one chunk per page). */
   function changedOf<T extends { id: string; raw: unknown }>(
+    kind: Kind,
     batch: ReadonlyArray<Writable<T>>,
-    seen: Set<string>,
-    open: Map<string, OpenVersion>,
-  ): Array<{ record: Writable<T>; open: OpenVersion | undefined; contentHash: Uint8Array } & RawLocation> {
-    const changed: Array<{ record: Writable<T>; open: OpenVersion | undefined; raw: RawText }> = [];
+  ): Array<{ record: Writable<T>; entry: Known; contentHash: Uint8Array } & RawLocation> {
+    const changed: Array<{ record: Writable<T>; entry: Known; raw: RawText }> = [];
     for (const record of batch) {
-      if (seen.has(record.id)) {
+      const entry = entryOf(kind, record.id);
+      if (entry.seen) {
         changes.duplicatesSkipped++;
         continue;
       }
-      seen.add(record.id);
+      entry.seen = true;
       const raw = rawTextOf(record);
-      const current = open.get(record.id);
-      if (current && Buffer.compare(current.contentHash, raw.contentHash) === 0) continue;
-      changed.push({ record, open: current, raw });
+      if (entry.open && Buffer.compare(entry.open.contentHash, raw.contentHash) === 0) continue;
+      changed.push({ record, entry, raw });
     }
     if (changed.length === 0) return [];
     const locations = writeChunk(
@@ -143,55 +170,65 @@ export async function createSnapshotWriter(db: Db, runId: number, connectionId: 
       runId,
       changed.map((c) => c.raw),
     );
-    return changed.map((c, i) => ({ record: c.record, open: c.open, contentHash: c.raw.contentHash, ...(locations[i] as RawLocation) }));
+    return changed.map((c, i) => ({ record: c.record, entry: c.entry, contentHash: c.raw.contentHash, ...(locations[i] as RawLocation) }));
   }
 
-  function writeMembers(groupRemoteId: string, members: readonly MemberRef[] | null): void {
-    if (groupsWithMembers.has(groupRemoteId)) return;
-    groupsWithMembers.add(groupRemoteId);
-    const gid = resourceId('group', groupRemoteId);
+  function writeMembers(group: Known, members: readonly MemberRef[] | null): void {
+    if (group.membersDone) return;
+    group.membersDone = true;
+    const gid = group.resourceId;
     if (members === null) {
       // Unreadable: keep the last known memberships, and tell analysis not to trust them this run.
       markUnread.run(runId, gid);
       return;
     }
-    const wanted = new Set<number>();
-    for (const m of members) {
-      const kind = m.type === 'Group' || (m.type === null && !resourceIds.user.has(m.value) && resourceIds.group.has(m.value)) ? 'group' : 'user';
-      wanted.add(resourceId(kind, m.value));
-    }
-    const current = new Set(openMembersOf.all(connectionId, gid) as number[]);
-    for (const memberId of current) {
-      if (!wanted.has(memberId)) {
-        closeMembership.run(runId, connectionId, gid, memberId);
+    // Both lists sorted, then merged: no per-member set lookups, and new rows go into the primary
+    // key in order.
+    const wanted = new Float64Array(members.length);
+    members.forEach((m, i) => {
+      wanted[i] = memberEntry(m).resourceId;
+    });
+    wanted.sort();
+    const current = openMembersOf.all(connectionId, gid) as number[];
+    let w = 0;
+    let c = 0;
+    while (w < wanted.length || c < current.length) {
+      const next = w < wanted.length ? (wanted[w] as number) : Infinity;
+      const open = c < current.length ? (current[c] as number) : Infinity;
+      if (next === open) {
+        c++;
+      } else if (open < next) {
+        closeMembership.run(runId, connectionId, gid, open);
         changes.membershipsRemoved++;
         openMemberships--;
-      }
-    }
-    for (const memberId of wanted) {
-      if (!current.has(memberId)) {
-        insertMembership.run(connectionId, gid, memberId, runId);
+        c++;
+        continue;
+      } else {
+        insertMembership.run(connectionId, gid, next, runId);
         changes.membershipsAdded++;
         openMemberships++;
       }
+      // Skip repeats of the member just handled (a list may name a member twice).
+      while (w < wanted.length && wanted[w] === next) w++;
     }
   }
 
   const flushMembers = (): void => {
-    for (const [gid, list] of pendingMembers.splice(0)) writeMembers(gid, list);
+    for (const [groupId, list] of pendingMembers.splice(0)) writeMembers(entryOf('group', groupId), list);
   };
 
   const writeUsers = withinTransaction(db, (batch: ReadonlyArray<Writable<UserRecord>>) => {
     flushMembers();
-    const changed = changedOf(batch, seenUsers, openUsers);
+    const changed = changedOf('user', batch);
     for (const c of changed) {
       const u = c.record;
-      const rid = c.open?.resourceId ?? resourceId('user', u.id);
-      if (c.open) {
-        closeUser.run(runId, c.open.versionId);
+      const rid = c.entry.resourceId;
+      if (c.entry.open) {
+        closeUser.run(runId, c.entry.open.versionId);
         changes.usersChanged++;
       } else {
         changes.usersAdded++;
+        openCount.user++;
       }
       const versionId = Number(
         insertUser.run(
@@ -215,31 +252,32 @@ export async function createSnapshotWriter(db: Db, runId: number, connectionId: 
           encodeAttributes(u.attributes),
         ).lastInsertRowid,
       );
-      openUsers.set(u.id, { resourceId: rid, versionId, contentHash: c.contentHash });
+      c.entry.open = { versionId, contentHash: c.contentHash };
     }
     return changed.length;
   });
 
   const writeGroups = withinTransaction(db, (batch: ReadonlyArray<Writable<GroupRecord>>) => {
     flushMembers();
-    const changed = changedOf(batch, seenGroups, openGroups);
+    const changed = changedOf('group', batch);
     for (const c of changed) {
       const g = c.record;
-      const rid = c.open?.resourceId ?? resourceId('group', g.id);
-      if (c.open) {
-        closeGroup.run(runId, c.open.versionId);
+      const rid = c.entry.resourceId;
+      if (c.entry.open) {
+        closeGroup.run(runId, c.entry.open.versionId);
         changes.groupsChanged++;
       } else {
         changes.groupsAdded++;
+        openCount.group++;
       }
       const versionId = Number(
         insertGroup.run(rid, connectionId, runId, c.chunk, c.offset, c.length, c.contentHash, g.displayName, g.displayName?.toLowerCase() ?? null, g.externalId)
           .lastInsertRowid,
       );
-      openGroups.set(g.id, { resourceId: rid, versionId, contentHash: c.contentHash });
+      c.entry.open = { versionId, contentHash: c.contentHash };
     }
     // Member lists that came with the page are written in the page's transaction.
-    for (const g of batch) if (g.members !== undefined) writeMembers(g.id, g.members);
+    for (const g of batch) if (g.members !== undefined) writeMembers(entryOf('group', g.id), g.members);
     return changed.length;
   });
 
@@ -255,29 +293,31 @@ export async function createSnapshotWriter(db: Db, runId: number, connectionId: 
     finish(coverage) {
       flushMembers();
       if (coverage.users) {
-        for (const [remoteId, open] of openUsers) {
-          if (seenUsers.has(remoteId)) continue;
-          closeUser.run(runId, open.versionId);
-          openUsers.delete(remoteId);
+        for (const entry of known.user.values()) {
+          if (entry.seen || !entry.open) continue;
+          closeUser.run(runId, entry.open.versionId);
+          entry.open = null;
+          openCount.user--;
           changes.usersRemoved++;
         }
       }
-      for (const remoteId of seenGroups) {
+      for (const entry of known.group.values()) {
         // A group listed but whose member list never arrived: its members were not read.
-        if (!groupsWithMembers.has(remoteId)) writeMembers(remoteId, null);
+        if (entry.seen && !entry.membersDone) writeMembers(entry, null);
       }
       if (coverage.groups) {
-        for (const [remoteId, open] of openGroups) {
-          if (seenGroups.has(remoteId)) continue;
-          closeGroup.run(runId, open.versionId);
-          const closed = closeAllMemberships.run(runId, connectionId, open.resourceId).changes;
+        for (const entry of known.group.values()) {
+          if (entry.seen || !entry.open) continue;
+          closeGroup.run(runId, entry.open.versionId);
+          const closed = closeAllMemberships.run(runId, connectionId, entry.resourceId).changes;
           openMemberships -= closed;
           changes.membershipsRemoved += closed;
-          openGroups.delete(remoteId);
+          entry.open = null;
+          openCount.group--;
           changes.groupsRemoved++;
         }
       }
-      return { totals: { users: openUsers.size, groups: openGroups.size, memberships: openMemberships }, changes };
+      return { totals: { users: openCount.user, groups: openCount.group, memberships: openMemberships }, changes };
     },
   };
 }
@@ -299,20 +339,28 @@ function folded(value: string | null): string | null {
   return lower === value ? null : lower;
 }
 
-/** The current version of every resource of the connection, read in steps so the event loop keeps running. */
-async function loadOpen(db: Db, table: 'user_versions' | 'group_versions', connectionId: number): Promise<Map<string, OpenVersion>> {
+/**
+ * Records the current version of every resource of the connection in its entry, read in steps so
+ * the event loop keeps running; returns how many there are.
+ */
+async function loadOpen(db: Db, table: 'user_versions' | 'group_versions', connectionId: number, known: Map<string, Known>): Promise<number> {
   const page = db.prepare(
-    `SELECT v.id AS versionId, v.resource_id AS resourceId, r.remote_id AS remoteId, v.content_hash AS contentHash
+    `SELECT v.id AS versionId, r.remote_id AS remoteId, v.content_hash AS contentHash
      FROM ${table} v JOIN resources r ON r.id = v.resource_id
      WHERE v.connection_id = ? AND v.to_run IS NULL AND v.id > ? ORDER BY v.id LIMIT ?`,
   );
-  const map = new Map<string, OpenVersion>();
+  let count = 0;
   for (let after = 0; ; ) {
     const rows = page.all(connectionId, after, LOAD_STEP) as Array<OpenVersion & { remoteId: string }>;
-    for (const row of rows) map.set(row.remoteId, { resourceId: row.resourceId, versionId: row.versionId, contentHash: row.contentHash });
+    for (const row of rows) {
+      const entry = known.get(row.remoteId);
+      if (entry === undefined) continue;
+      entry.open = { versionId: row.versionId, contentHash: row.contentHash };
+      count++;
+    }
     if (rows.length < LOAD_STEP) break;
     after = rows[rows.length - 1]?.versionId ?? after;
     await yieldToEventLoop();
   }
-  return map;
+  return count;
 }
