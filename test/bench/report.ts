@@ -228,7 +228,9 @@ export function formatReport(r: BenchResults): string {
     const types = Object.entries(a.byType)
       .map(([type, count]) => `${type} ${n(count)}`)
       .join(', ');
-    const stats = a.sqliteStatsMs === null ? '' : ` (after ANALYZE, which took ${secs(a.sqliteStatsMs)})`;
+    const stats =
+      (a.sqliteStatsMs === null ? '' : ` (after ANALYZE, which took ${secs(a.sqliteStatsMs)})`) +
+      (a.storeReadyMs === null ? '' : ` (store thread started in ${secs(a.storeReadyMs)}, not counted)`);
     lines.push(
       `${label}${stats}: ${a.analyzed ? `${secs(a.ms)}; ${types || 'no findings'}; ${n(a.opened)} opened, ${n(a.resolved)} resolved` : (a.reason ?? 'not analyzed')}`,
     );

@@ -27,12 +27,17 @@ export interface SyncFigures {
 }
 
 export interface AnalysisFigures {
-  /** analyzeApp alone; for a run stopped at the deadline, the deadline. */
+  /**
+   * analyzeApp in the store's thread once that thread answers calls (as after a sync), helper thread
+   * start included; for a run stopped at the deadline, the deadline.
+   */
   ms: number;
   /** Stopped at the deadline (the process was killed; no findings were recorded). */
   timedOut: boolean;
   /** ANALYZE before the analysis (the --sqlite-stats what-if), and what it cost. */
   sqliteStatsMs: number | null;
+  /** From creating the store to its first answer: not part of `ms` (null when not measured). */
+  storeReadyMs: number | null;
   /** Peak RSS of the analysis process (it also holds ~50 MiB of Node, SQLite and code). */
   rssMiB: number | null;
   analyzed: boolean;

@@ -153,6 +153,7 @@ async function timedAnalysis(ws: Workspace, dbFile: string, options: BenchOption
       ms: options.analysisTimeoutMs,
       timedOut: true,
       sqliteStatsMs: null,
+      storeReadyMs: null,
       rssMiB: null,
       analyzed: false,
       reason: `stopped after ${options.analysisTimeoutMs / 1000} s`,
@@ -167,7 +168,7 @@ async function timedAnalysis(ws: Workspace, dbFile: string, options: BenchOption
 }
 
 function skippedAnalysis(reason: string): AnalysisFigures {
-  return { ms: 0, timedOut: false, sqliteStatsMs: null, rssMiB: null, analyzed: false, reason, byType: {}, opened: 0, resolved: 0, notes: [] };
+  return { ms: 0, timedOut: false, sqliteStatsMs: null, storeReadyMs: null, rssMiB: null, analyzed: false, reason, byType: {}, opened: 0, resolved: 0, notes: [] };
 }
 
 /** The floor asks for what the sync asked for; this says whether that held, request for request. */
