@@ -148,6 +148,33 @@ describe('database', () => {
     expect(activity(later)).toEqual([[a, true], [b, false], [c, null]]);
     db.close();
   });
+  it('upgrades to version 6: no email index until an analysis matches on email, which creates it and correlates through it', async () => {
+    const { file, old } = databaseAt(5);
+    const hasEmailIndex = (db: Database.Database): boolean =>
+      db.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'user_versions_email'").pluck().get() === 1;
+    expect(hasEmailIndex(old)).toBe(true);
+    old.close();
+
+    const db = openDatabase(file);
+    expect(hasEmailIndex(db)).toBe(false);
+    const app = connection(db, 'App');
+    const idp = connection(db, 'IdP');
+    const appRun = await completeSnapshot(db, app, { users: [user('a1', { email: 'Pat@Example.com' }), user('a2', { email: 'lee@example.com' })] });
+    const idpRun = await completeSnapshot(db, idp, { users: [user('i1', { email: 'pat@example.com' }), user('i2', { email: 'kim@example.com' })] });
+    const refs = { app: { connectionId: app, runId: appRun }, idp: { connectionId: idp, runId: idpRun } };
+    const resOf = (remoteId: string): number => db.prepare('SELECT id FROM resources WHERE remote_id = ?').pluck().get(remoteId) as number;
+
+    ruleCandidates(db, refs.app, refs.idp, [{ appKey: 'userName', idpKey: 'userName', fold: true }]);
+    expect(hasEmailIndex(db)).toBe(false);
+    const [byEmail] = ruleCandidates(db, refs.app, refs.idp, [{ appKey: 'email', idpKey: 'email', fold: true }]);
+    expect(hasEmailIndex(db)).toBe(true);
+    expect(byEmail).toEqual({ app: [resOf('a1')], idp: [resOf('i1')] });
+    // Kept from then on: a later sync writes its entries like any other index's.
+    await completeSnapshot(db, idp, { users: [user('i1', { email: 'pat@example.com' }), user('i3', { email: 'lee@example.com' })] });
+    expect(db.prepare("SELECT count(*) FROM user_versions INDEXED BY user_versions_email WHERE connection_id = ? AND coalesce(email_lc, email) = 'lee@example.com'").pluck().get(idp)).toBe(1);
+    db.close();
+  });
+
   it('refuses a file that is not a database', async () => {
     const dir = tempDir();
     const { writeFileSync } = await import('node:fs');

@@ -146,6 +146,13 @@ export function groupMembers(db: Db, ref: SnapshotRef, groupRes: number): number
     .all({ g: groupRes, c: ref.connectionId, r: ref.runId }) as number[];
 }
 
+/**
+ * The email correlation index, as migration 0003 defined it. Migration 0006 dropped it so that syncs
+ * do not maintain it for configurations that never match on email; the first analysis with such a
+ * rule creates it (one sort of the table), and ingest maintains it from then on.
+ */
+const EMAIL_INDEX = 'CREATE INDEX IF NOT EXISTS user_versions_email ON user_versions (connection_id, coalesce(email_lc, email), from_run, to_run, resource_id)';
+
 /** The column (or, for ids, the resource's remote id) a key reads, and the index that serves it. */
 function keyColumn(alias: string, resAlias: string, key: KeyField, fold: boolean): { expr: string; index: string | null } {
   switch (key) {
@@ -177,6 +184,7 @@ export interface RuleKeys {
  * rules skip it.
  */
 export function ruleCandidates(db: Db, app: SnapshotRef, idp: SnapshotRef, rules: readonly RuleKeys[]): CandidatePairs[] {
+  if (rules.some((r) => r.fold && (r.appKey === 'email' || r.idpKey === 'email'))) db.exec(EMAIL_INDEX);
   db.exec('CREATE TEMP TABLE IF NOT EXISTS decided (app_res INTEGER PRIMARY KEY)');
   try {
     return rules.map((rule, k) => {
