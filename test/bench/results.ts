@@ -36,7 +36,10 @@ export interface AnalysisFigures {
   timedOut: boolean;
   /** ANALYZE before the analysis (the --sqlite-stats what-if), and what it cost. */
   sqliteStatsMs: number | null;
-  /** From creating the store to its first answer: not part of `ms` (null when not measured). */
+  /**
+   * The store thread's start, as the wait for its answer to a first call made right after creating
+   * it (after ANALYZE, with --sqlite-stats): not part of `ms` (null when not measured).
+   */
   storeReadyMs: number | null;
   /** Peak RSS of the analysis process (it also holds ~50 MiB of Node, SQLite and code). */
   rssMiB: number | null;
