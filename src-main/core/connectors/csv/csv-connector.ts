@@ -90,7 +90,7 @@ function createPeopleImport(path: string, ctx: PollContext): { onRow(row: CsvRow
     return new DriftlineError('csv_invalid', problems.format(headline));
   };
   const flushUsers = (): void => {
-    // csv-parse hands rows over synchronously: the pages' writes are collected and awaited at the end.
+    // The parser hands rows over synchronously: the pages' writes are collected and awaited at the end.
     if (page.length > 0) {
       userWrites.track(ctx.sink.users(page));
     }
