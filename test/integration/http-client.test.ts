@@ -154,6 +154,20 @@ describe('successful responses', () => {
     expect(bomRes.body).toEqual({ displayName: 'Zoë' });
   });
 
+  it('reads bodies of every size in turn, each exactly, whether or not it fits the buffer kept between bodies', async () => {
+    const bodies = [3, 20_000, 17 * 1024 * 1024, 10].map((size, n) => JSON.stringify({ n, pad: 'x'.repeat(size) }));
+    const srv = await serve((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/scim+json' });
+      res.end(bodies[Number(req.url?.slice(1))]);
+    });
+    const http = client();
+    for (const [n, body] of bodies.entries()) {
+      const res = await http.request({ method: 'GET', url: `${srv.url}/${n}` });
+      expect(res.body).toEqual(JSON.parse(body));
+      expect(res.bytes).toBe(body.length);
+    }
+  });
+
   it('returns body undefined for 204 and for an empty 200', async () => {
     const srv = await serve((req, res) => {
       res.writeHead(req.url === '/empty' ? 200 : 204, { 'content-type': 'application/scim+json' });

@@ -1,7 +1,6 @@
-import { isAscii } from 'node:buffer';
 import { fetch, type Dispatcher } from 'undici';
 import { DriftlineError } from '../errors';
-import { readLimited } from './body-reader';
+import { bodyText, readLimited } from './body-reader';
 import { EXCERPT_BYTES } from './defaults';
 import { cancelledError, timeoutError, tooLargeError, transportError } from './http-errors';
 import type { HttpMethod } from './types';
@@ -64,7 +63,7 @@ export async function sendAttempt(input: AttemptInput): Promise<RawResponse> {
     }
     const read = await readLimited(res.body, limit);
     if (full && read.overflow) throw tooLargeError(where, limit);
-    return { status: res.status, headers: res.headers, contentType, text: decodeBody(read.data), bytes: read.bytes };
+    return { status: res.status, headers: res.headers, contentType, text: bodyText(read), bytes: read.bytes };
   } catch (err) {
     if (signal?.aborted) throw cancelledError(where);
     if (timedOut) throw timeoutError(where, input.timeoutMs);
@@ -74,14 +73,4 @@ export async function sendAttempt(input: AttemptInput): Promise<RawResponse> {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onCallerAbort);
   }
-}
-
-/**
- * The body as text. An all-ASCII body (most JSON, and all of it from servers that escape non-ASCII
- * characters) is copied as it is, about four times faster than UTF-8 decoding, and a large one lands
- * outside the JS heap, in memory the allocator reuses page after page instead of fresh pages the
- * kernel must fault in. Anything else is decoded as UTF-8, dropping a byte order mark.
- */
-function decodeBody(data: Buffer): string {
-  return isAscii(data) ? data.toString('latin1') : new TextDecoder().decode(data);
 }
