@@ -5,6 +5,7 @@ import type { SecretStore } from '../../ports';
 import { getCI, parseCount, stringOrNull } from '../../scim/attribute-access';
 import { parseScimPath } from '../../scim/scim-path';
 import { requireSecret } from '../../secrets/resolve';
+import { createWriteTracker } from '../../util/write-tracker';
 import { readCaBundle, type ReadTextFile } from '../ca-bundle';
 import type { ConnectionProbe, Connector, HttpClientFactory, PollContext, PollResult } from '../types';
 import { discoverScim, type ScimCapabilities } from './scim-discovery';
@@ -131,6 +132,7 @@ async function pollWith(http: HttpClient, config: ScimAppConfig, ctx: PollContex
   const hints = { noActiveAttribute: caps.userHasActive === false, mappedPaths: config.attributes.map((m) => parseScimPath(m.app)) };
 
   const members = createMemberReader(http, ctx, warnings, config.limits.concurrency);
+  const pageWrites = createWriteTracker();
   const users = await listAll({
     http,
     endpoint: 'Users',
@@ -145,10 +147,14 @@ async function pollWith(http: HttpClient, config: ScimAppConfig, ctx: PollContex
         const groups = getCI(r, 'groups');
         if (Array.isArray(groups)) members.noteUserGroups(groups.map((g) => stringOrNull(getCI(g, 'value'))).filter((g) => g !== null));
       }
-      await ctx.sink.users(resources.map((r) => normalizeScimUser(r, hints)));
+      pageWrites.track(ctx.sink.users(resources.map((r) => normalizeScimUser(r, hints))));
+      // The next page is fetched while this one is written, so the server, this thread and the
+      // store's thread work at once; only the one before must be written by then.
+      await pageWrites.atMost(1);
       ctx.progress({ phase: 'users', pages: p.pages, resources: p.resources, ...(p.total === null ? {} : { total: p.total }) });
     },
   });
+  await pageWrites.atMost(0);
 
   let groupCount = 0;
   const listGroups = (params: Record<string, string>): Promise<PagerResult> =>
@@ -170,7 +176,8 @@ async function pollWith(http: HttpClient, config: ScimAppConfig, ctx: PollContex
           return attached ? { ...group, members: attached } : group;
         });
         // Members that came with the page are written with their groups.
-        await ctx.sink.groups(batch);
+        pageWrites.track(ctx.sink.groups(batch));
+        await pageWrites.atMost(1);
         groupCount += batch.length;
         ctx.progress({ phase: 'groups', pages: p.pages, resources: p.resources, ...(p.total === null ? {} : { total: p.total }) });
       },
@@ -190,6 +197,7 @@ async function pollWith(http: HttpClient, config: ScimAppConfig, ctx: PollContex
     groups = await listGroups({});
   }
 
+  await pageWrites.atMost(0);
   const memberOutcome = await members.finish();
   if (memberOutcome.reason) notes.push(memberOutcome.reason);
   else if (memberOutcome.unread > 0) {

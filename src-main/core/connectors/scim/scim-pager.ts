@@ -16,7 +16,7 @@ export interface PagerOptions {
   mode: PagingMode;
   signal: AbortSignal;
   params?: Record<string, string>;
-  /** Receives each page's new resources (already de-duplicated by id); the next request waits for it. */
+  /** Receives each page's new resources (already de-duplicated by id); the page after it is fetched meanwhile. */
   onPage(resources: unknown[], progress: { pages: number; resources: number; total: number | null }): void | Promise<void>;
 }
 
@@ -32,12 +32,14 @@ export interface PagerResult {
 }
 
 interface ListPage {
+  /** 1-based position among the pages fetched. */
+  number: number;
   resources: unknown[];
   total: number | null;
   nextCursor: string | null;
 }
 
-function parseListResponse(body: unknown, noun: string): ListPage {
+function parseListResponse(body: unknown, noun: string): Omit<ListPage, 'number'> {
   if (!isObject(body)) {
     throw new DriftlineError('invalid_response', `Listing ${noun} returned something other than a SCIM ListResponse object.`);
   }
@@ -81,9 +83,20 @@ export async function listAll(opts: PagerOptions): Promise<PagerResult> {
     const params = new URLSearchParams({ ...opts.params, ...query });
     const res = await opts.http.request({ method: 'GET', url: `${opts.endpoint}?${params.toString()}`, signal: opts.signal });
     result.pages++;
-    const page = parseListResponse(res.body, opts.noun);
-    if (result.pages === 1) result.total = page.total;
+    const page = { number: result.pages, ...parseListResponse(res.body, opts.noun) };
+    if (page.number === 1) result.total = page.total;
     return page;
+  };
+
+  /**
+   * Starts fetching the next page before the current one is handed over: the server prepares it
+   * while this thread and the store's thread work on the current one. A page fetched in vain (the
+   * current one turns out to end the listing with an error) is dropped.
+   */
+  const prefetch = (query: Record<string, string>): (() => Promise<ListPage>) => {
+    const next = fetchPage(query);
+    next.catch(() => undefined);
+    return () => next;
   };
 
   /** Hands the page's unseen resources to the caller; false when the page held nothing new. */
@@ -102,7 +115,7 @@ export async function listAll(opts: PagerOptions): Promise<PagerResult> {
     if (page.resources.length > 0) {
       result.pageSizeSeen = Math.max(result.pageSizeSeen ?? 0, page.resources.length);
     }
-    if (fresh.length > 0) await opts.onPage(fresh, { pages: result.pages, resources: result.resources, total: result.total });
+    if (fresh.length > 0) await opts.onPage(fresh, { pages: page.number, resources: result.resources, total: result.total });
     return fresh.length > 0;
   };
 
@@ -111,12 +124,16 @@ export async function listAll(opts: PagerOptions): Promise<PagerResult> {
     const cursors = new Set<string>();
     let page = first ?? (await fetchPage({ count: String(opts.pageSize), cursor: '' }));
     for (;;) {
-      await take(page);
       const next = page.nextCursor;
-      if (next === null) return;
+      if (next === null) {
+        await take(page);
+        return;
+      }
       if (cursors.has(next)) throw broken(`The server handed out the same ${opts.noun} cursor twice, so the listing would never end.`);
       cursors.add(next);
-      page = await fetchPage({ count: String(opts.pageSize), cursor: next });
+      const following = prefetch({ count: String(opts.pageSize), cursor: next });
+      await take(page);
+      page = await following();
     }
   };
 
@@ -132,10 +149,11 @@ export async function listAll(opts: PagerOptions): Promise<PagerResult> {
   }
 
   let startIndex = 1;
+  let nextPage = (): Promise<ListPage> => fetchPage({ startIndex: '1', count: String(opts.pageSize) });
   for (;;) {
     let page: ListPage;
     try {
-      page = await fetchPage({ startIndex: String(startIndex), count: String(opts.pageSize) });
+      page = await nextPage();
     } catch (err) {
       // Past the announced end, some servers answer 400/404 instead of an empty page.
       if (result.total !== null && seen.size >= result.total && isDriftlineError(err) && (err.status === 400 || err.status === 404)) {
@@ -159,13 +177,15 @@ export async function listAll(opts: PagerOptions): Promise<PagerResult> {
       }
       return result;
     }
+    // No early stop on totalResults: some servers clamp it to the page size or repeat page one
+    // forever, and only the next page tells those apart from the real end.
+    const following = startIndex + page.resources.length;
+    nextPage = prefetch({ startIndex: String(following), count: String(opts.pageSize) });
     if (!(await take(page))) {
       throw broken(
         `The server returned the same ${opts.noun} again for startIndex=${startIndex}: it ignores startIndex, so the listing cannot be completed (${seen.size} ${opts.noun} read).`,
       );
     }
-    // No early stop on totalResults: some servers clamp it to the page size or repeat page one
-    // forever, and only the next page tells those apart from the real end.
-    startIndex += page.resources.length;
+    startIndex = following;
   }
 }
