@@ -26,7 +26,7 @@ async function pollCsv(
   return { result, sink };
 }
 
-async function pollError(content: string | Buffer, options: { delimiter?: string } = {}): Promise<DriftlineError> {
+async function pollError(content: string | Buffer, options: Parameters<typeof pollCsv>[1] = {}): Promise<DriftlineError> {
   const err: unknown = await pollCsv(content, options).then(
     () => undefined,
     (e: unknown) => e,
@@ -337,6 +337,36 @@ describe('CSV connector', () => {
       code: 'cancelled',
     });
     expect(sink.usersSeen).toEqual([]);
+  });
+
+  it('holds reading back while the sink has two pages of people still to write, and fails with the sink', async () => {
+    // ~170-byte rows: a 64 KiB read holds fewer than a page (1,000 people) of them.
+    const rows = Array.from({ length: 10_000 }, (_, i) => `e${i},user${i}@example.com,user${i}@example.com,Given${i},Family${i},Given${i} Family${i},true,${'g'.repeat(80)}`);
+    const held: Array<() => void> = [];
+    let handedOver = 0;
+    const polled = pollCsv(lines(HEADER, ...rows), {
+      onSink: (sink) => {
+        sink.users = (batch) => {
+          handedOver += 1;
+          sink.usersSeen.push(...batch);
+          return new Promise<void>((resolve) => held.push(resolve));
+        };
+      },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Two pages waiting, and the one the read in progress completed.
+    expect(handedOver).toBe(3);
+    const release = setInterval(() => held.shift()?.(), 1);
+    const { sink } = await polled.finally(() => clearInterval(release));
+    expect(handedOver).toBe(10);
+    expect(sink.usersSeen).toHaveLength(10_000);
+
+    const failed = await pollError(lines(HEADER, ...rows), {
+      onSink: (sink) => {
+        sink.users = () => Promise.reject(new DriftlineError('db_corrupt', 'disk image is malformed'));
+      },
+    });
+    expect(failed).toMatchObject({ code: 'db_corrupt', message: 'disk image is malformed' });
   });
 
   it('streams a 50k-row export', async () => {

@@ -18,6 +18,12 @@ import { createDuplicateCheck, readPersonRow } from './csv-rows';
 
 /** Users per sink call. */
 const PAGE_SIZE = 1000;
+/**
+ * Pages handed to the sink and not yet written, past which reading waits: the file reads faster
+ * than the store writes, and unbounded the backlog would hold a large export in memory and make
+ * an app syncing at the same time wait behind all of it.
+ */
+const PAGES_IN_FLIGHT = 2;
 const PROGRESS_EVERY = 1000;
 /** Groups per sink call: with their members, about as much writing as a page of users. */
 const GROUP_PAGE_SIZE = 100;
@@ -36,6 +42,7 @@ export function createCsvConnector(config: CsvIdpConfig, deps: { baseDir: string
       expectedHeader: REQUIRED_COLUMNS,
       signal: ctx.signal,
       onRow: people.onRow,
+      afterRead: people.afterRead,
     });
     return people.finish(read);
   };
@@ -75,7 +82,10 @@ export function createCsvConnector(config: CsvIdpConfig, deps: { baseDir: string
   };
 }
 
-function createPeopleImport(path: string, ctx: PollContext): { onRow(row: CsvRow): void; finish(read: CsvReadResult): Promise<PollResult> } {
+function createPeopleImport(
+  path: string,
+  ctx: PollContext,
+): { onRow(row: CsvRow): void; afterRead(): Promise<void>; finish(read: CsvReadResult): Promise<PollResult> } {
   const problems = createProblemList();
   const checkDuplicates = createDuplicateCheck();
   const groups = createGroupIndex();
@@ -90,7 +100,8 @@ function createPeopleImport(path: string, ctx: PollContext): { onRow(row: CsvRow
     return new DriftlineError('csv_invalid', problems.format(headline));
   };
   const flushUsers = (): void => {
-    // The parser hands rows over synchronously: the pages' writes are collected and awaited at the end.
+    // The parser hands rows over synchronously: the pages' writes are tracked, held back between
+    // reads (afterRead) and awaited at the end.
     if (page.length > 0) {
       userWrites.track(ctx.sink.users(page));
     }
@@ -126,6 +137,8 @@ function createPeopleImport(path: string, ctx: PollContext): { onRow(row: CsvRow
       if (rows % PAGE_SIZE === 0) flushUsers();
       if (rows % PROGRESS_EVERY === 0) ctx.progress({ phase: 'users', resources: rows });
     },
+
+    afterRead: () => userWrites.atMost(PAGES_IN_FLIGHT),
 
     async finish(read) {
       if (read.syntaxError) problems.add(read.syntaxError.line, read.syntaxError.message);

@@ -23,6 +23,8 @@ export interface CsvReadOptions {
   signal: AbortSignal;
   /** Called for every non-blank record, header included, in file order. May throw to stop reading. */
   onRow(row: CsvRow): void;
+  /** Awaited after each read's records are handed over, before the next read: where the caller holds reading back. */
+  afterRead?(): Promise<void>;
 }
 
 export interface CsvReadResult {
@@ -92,6 +94,7 @@ export async function readCsvFile(path: string, options: CsvReadOptions): Promis
       }
       problem = split(text, false);
       if (problem !== null) break;
+      await options.afterRead?.();
     }
     problem ??= split(decoder.end(), true);
   } catch (err) {
