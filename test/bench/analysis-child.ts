@@ -22,9 +22,10 @@ async function analyze(req: AnalyzeRequest): Promise<AnalysisFigures> {
       db.exec('ANALYZE');
       sqliteStatsMs = performance.now() - t;
     }
-    // After a sync the product analyses in a store thread that is running already; this one has just
-    // been started. Its start (a thread, its modules, the database) is timed on its own: a call for a
-    // connection without runs answers as soon as the thread does, and touches no snapshot.
+    // After a sync the product analyses in a store thread that is running already, with the analysis
+    // helper thread it starts when it opens; this one has just been started. Its start (a thread, its
+    // modules, the database) is timed on its own: a call for a connection without runs answers as
+    // soon as the thread does, and touches no snapshot.
     const starting = performance.now();
     await store.analyze({ ...req.app, connectionId: -1 }, req.idp);
     const storeReadyMs = performance.now() - starting;

@@ -28,8 +28,8 @@ export interface SyncFigures {
 
 export interface AnalysisFigures {
   /**
-   * analyzeApp in the store's thread once that thread answers calls (as after a sync), helper thread
-   * start included; for a run stopped at the deadline, the deadline.
+   * analyzeApp in the store's thread once that thread answers calls (as after a sync, its analysis
+   * helper thread started with it); for a run stopped at the deadline, the deadline.
    */
   ms: number;
   /** Stopped at the deadline (the process was killed; no findings were recorded). */
