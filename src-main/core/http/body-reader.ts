@@ -3,8 +3,6 @@ import { isAscii } from 'node:buffer';
 /** A body read up to a byte limit, as the chunks it arrived in. */
 export interface LimitedBody {
   chunks: Uint8Array[];
-  /** Bytes kept in `chunks`. */
-  length: number;
   /** Bytes received, counted as they arrived. */
   bytes: number;
   /** True when the body went past the limit; the rest was not read. */
@@ -14,18 +12,18 @@ export interface LimitedBody {
 /** Reads a response body ourselves, counting bytes, and stops (cancelling the stream) past `limit`. */
 export async function readLimited(body: ReadableStream<Uint8Array> | null, limit: number): Promise<LimitedBody> {
   const chunks: Uint8Array[] = [];
-  if (body === null) return { chunks, length: 0, bytes: 0, overflow: false };
+  if (body === null) return { chunks, bytes: 0, overflow: false };
   const reader = body.getReader();
   let bytes = 0;
   try {
     for (;;) {
       const { done, value } = await reader.read();
-      if (done) return { chunks, length: bytes, bytes, overflow: false };
+      if (done) return { chunks, bytes, overflow: false };
       bytes += value.byteLength;
       if (bytes > limit) {
         chunks.push(value.subarray(0, value.byteLength - (bytes - limit)));
         await reader.cancel().catch(() => undefined);
-        return { chunks, length: limit, bytes, overflow: true };
+        return { chunks, bytes, overflow: true };
       }
       chunks.push(value);
     }
@@ -46,7 +44,8 @@ let scratch = Buffer.alloc(0);
  * decoding; anything else is decoded as UTF-8, dropping a byte order mark.
  */
 export function bodyText(body: LimitedBody): string {
-  const joined = body.length <= REUSED_BYTES ? reusedBuffer(body.length) : Buffer.allocUnsafe(body.length);
+  const length = body.chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0);
+  const joined = length <= REUSED_BYTES ? reusedBuffer(length) : Buffer.allocUnsafe(length);
   let ascii = true;
   let offset = 0;
   for (const chunk of body.chunks) {

@@ -154,7 +154,7 @@ async function pollWith(http: HttpClient, config: ScimAppConfig, ctx: PollContex
       ctx.progress({ phase: 'users', pages: p.pages, resources: p.resources, ...(p.total === null ? {} : { total: p.total }) });
     },
   });
-  await pageWrites.atMost(0);
+  await pageWrites.settled();
 
   let groupCount = 0;
   const listGroups = (params: Record<string, string>): Promise<PagerResult> =>
@@ -197,7 +197,7 @@ async function pollWith(http: HttpClient, config: ScimAppConfig, ctx: PollContex
     groups = await listGroups({});
   }
 
-  await pageWrites.atMost(0);
+  await pageWrites.settled();
   const memberOutcome = await members.finish();
   if (memberOutcome.reason) notes.push(memberOutcome.reason);
   else if (memberOutcome.unread > 0) {
