@@ -21,10 +21,13 @@ export function getCI(obj: unknown, name: string): unknown {
 
 /** A copy of `obj` without the named keys (case-insensitive). */
 export function omitCI(obj: JsonObject, names: readonly string[]): JsonObject {
-  const drop = new Set(names.map((n) => n.toLowerCase()));
-  const lengths = new Set(names.map((n) => n.length));
+  // Called for every listed resource with a name or two: a scan of them beats building sets, and
+  // copying key by key beats building Object.entries' pairs.
+  const drop = names.map((n) => n.toLowerCase());
   const out: JsonObject = {};
-  for (const [key, value] of Object.entries(obj)) if (!(lengths.has(key.length) && drop.has(key.toLowerCase()))) out[key] = value;
+  for (const key of Object.keys(obj)) {
+    if (!drop.some((d) => d.length === key.length && d === key.toLowerCase())) out[key] = obj[key];
+  }
   return out;
 }
 

@@ -2,7 +2,7 @@ import type { ScimAppConfig } from '../../config/schema';
 import { isDriftlineError } from '../../errors';
 import type { HttpClient } from '../../http/types';
 import type { SecretStore } from '../../ports';
-import { getCI, parseCount, stringOrNull } from '../../scim/attribute-access';
+import { getCI, parseCount } from '../../scim/attribute-access';
 import { parseScimPath } from '../../scim/scim-path';
 import { requireSecret } from '../../secrets/resolve';
 import { createWriteTracker } from '../../util/write-tracker';
@@ -143,10 +143,7 @@ async function pollWith(http: HttpClient, config: ScimAppConfig, ctx: PollContex
     signal,
     onPage: async (resources, p) => {
       // User.groups (read-only) is a cross-check for servers whose Group resources hide members.
-      for (const r of resources) {
-        const groups = getCI(r, 'groups');
-        if (Array.isArray(groups)) members.noteUserGroups(groups.map((g) => stringOrNull(getCI(g, 'value'))).filter((g) => g !== null));
-      }
+      for (const r of resources) members.noteUserGroups(getCI(r, 'groups'));
       pageWrites.track(ctx.sink.users(resources.map((r) => normalizeScimUser(r, hints))));
       // The next page is fetched while this one is written, so the server, this thread and the
       // store's thread work at once; only the one before must be written by then.

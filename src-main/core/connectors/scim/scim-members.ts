@@ -2,6 +2,7 @@ import { isDriftlineError } from '../../errors';
 import type { HttpClient } from '../../http/types';
 import type { MemberRef } from '../../model';
 import { runBounded } from '../../util/concurrency';
+import { getCI, stringOrNull } from '../../scim/attribute-access';
 import { createWriteTracker } from '../../util/write-tracker';
 import type { PollContext } from '../types';
 import { normalizeMembers, normalizeScimGroup } from './scim-normalize';
@@ -33,7 +34,8 @@ export interface MemberOutcome {
  * (AWS IAM Identity Center), and a group that shows none while users claim it is hiding them.
  */
 export function createMemberReader(http: HttpClient, ctx: PollContext, warnings: string[], concurrency: number) {
-  const claimed = new Map<string, number>();
+  // Counters as objects: a claim costs one map lookup, not a get and a set.
+  const claimed = new Map<string, { count: number }>();
   const toFetch: string[] = [];
   const emptyPending: string[] = [];
   let groups = 0;
@@ -51,8 +53,9 @@ export function createMemberReader(http: HttpClient, ctx: PollContext, warnings:
   };
 
   const deliver = (groupId: string, list: MemberRef[] | null): void => {
-    if (list !== null && list.length === 0 && (claimed.get(groupId) ?? 0) > 0) {
-      warnings.push(`Group ${groupId} shows no members although ${claimed.get(groupId)} users list it in their "groups"; its members are treated as unknown.`);
+    const claims = claimed.get(groupId)?.count ?? 0;
+    if (list !== null && list.length === 0 && claims > 0) {
+      warnings.push(`Group ${groupId} shows no members although ${claims} users list it in their "groups"; its members are treated as unknown.`);
       list = null;
     }
     if (list === null) {
@@ -75,9 +78,16 @@ export function createMemberReader(http: HttpClient, ctx: PollContext, warnings:
   };
 
   return {
-    /** Records the memberships users claim through the read-only User.groups attribute. */
-    noteUserGroups(groupIds: Iterable<string>): void {
-      for (const gid of groupIds) claimed.set(gid, (claimed.get(gid) ?? 0) + 1);
+    /** Records the memberships a user claims through the read-only User.groups attribute (its value as listed). */
+    noteUserGroups(groups: unknown): void {
+      if (!Array.isArray(groups)) return;
+      for (const g of groups) {
+        const gid = stringOrNull(getCI(g, 'value'));
+        if (gid === null) continue;
+        const claim = claimed.get(gid);
+        if (claim) claim.count++;
+        else claimed.set(gid, { count: 1 });
+      }
     },
 
     /**

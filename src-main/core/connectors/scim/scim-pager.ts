@@ -111,11 +111,14 @@ export async function listAll(opts: PagerOptions): Promise<PagerResult> {
     const fresh: unknown[] = [];
     for (const r of page.resources) {
       const id = stringOrNull(getCI(r, 'id'));
-      if (id !== null && seen.has(id)) {
-        result.duplicates++;
-        continue;
+      if (id !== null) {
+        // One hash lookup rather than has() then add(): a set that did not grow held the id already.
+        const before = seen.size;
+        if (seen.add(id).size === before) {
+          result.duplicates++;
+          continue;
+        }
       }
-      if (id !== null) seen.add(id);
       fresh.push(r);
     }
     result.resources += fresh.length;
