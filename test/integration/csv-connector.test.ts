@@ -116,6 +116,17 @@ describe('CSV connector', () => {
     ]);
   });
 
+  it('keeps a column named __proto__ as an ordinary attribute and raw value, leaving the records plain objects', async () => {
+    const { sink } = await pollCsv(lines(`${HEADER},__proto__,constructor`, 'e1,a@example.com,,A,B,A B,true,,polluted,ctor'));
+    const user = sink.usersSeen[0];
+    for (const record of [user?.attributes, user?.raw] as Array<Record<string, unknown>>) {
+      expect(Object.getPrototypeOf(record)).toBe(Object.prototype);
+      expect(Object.getOwnPropertyDescriptor(record, '__proto__')).toEqual({ value: 'polluted', enumerable: true, writable: true, configurable: true });
+      expect(Object.hasOwn(record, 'constructor') && record.constructor).toBe('ctor');
+    }
+    expect(JSON.stringify(user?.attributes)).toBe('{"__proto__":"polluted","constructor":"ctor"}');
+  });
+
   it('matches header names trimmed and ignoring case, and reads an absolute path', async () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'exports'));

@@ -17,6 +17,8 @@ export interface CsvLayout {
   named: { name: string; index: number }[];
   /** The named columns that are not standard fields; each becomes `attributes[name]`. */
   extras: { name: string; index: number }[];
+  /** The named columns a person's raw record keeps: all but `groups`, which is stored as memberships. */
+  kept: { name: string; index: number }[];
   /** Columns without a header name: their cells have no attribute name to go under, so they are ignored. */
   unnamed: number[];
 }
@@ -46,9 +48,10 @@ export function readHeader(cells: readonly string[]): { layout: CsvLayout } | { 
   const named = columns.flatMap((name, index) => (name === '' ? [] : [{ name, index }]));
   const unnamed = columns.flatMap((name, index) => (name === '' ? [index] : []));
   const extras = named.filter(({ name }) => !standard.has(name.toLowerCase()));
+  const kept = named.filter(({ index }) => index !== required.groups);
 
   return {
-    layout: { columns, required, externalId: externalIdIndex === -1 ? null : externalIdIndex, named, extras, unnamed },
+    layout: { columns, required, externalId: externalIdIndex === -1 ? null : externalIdIndex, named, extras, kept, unnamed },
   };
 }
 

@@ -51,13 +51,26 @@ export function readPersonRow(cells: readonly string[], layout: CsvLayout): { pe
     givenName: optional(required.givenName),
     familyName: optional(required.familyName),
     displayName: optional(required.displayName),
-    // fromEntries defines own properties, so a column named "__proto__" stays an ordinary attribute.
-    attributes: Object.fromEntries(layout.extras.map(({ name, index }) => [name, optional(index)])),
+    attributes: recordOf(layout.extras, optional),
     // The groups column is stored as memberships: kept in the raw row, every membership change
     // would look like a change of the person too.
-    raw: Object.fromEntries(layout.named.filter(({ index }) => index !== required.groups).map(({ name, index }) => [name, cells[index] ?? ''])),
+    raw: recordOf(layout.kept, (index) => cells[index] ?? ''),
   };
   return { person: { user, groups: splitGroups(cell(required.groups)) }, problems };
+}
+
+/**
+ * The columns' values by name, built once per row of a large export: assigned rather than through
+ * Object.fromEntries' pairs, except a column named "__proto__", which is defined so that it stays
+ * an ordinary property instead of setting the prototype.
+ */
+function recordOf<V>(columns: ReadonlyArray<{ name: string; index: number }>, value: (index: number) => V): Record<string, V> {
+  const out: Record<string, V> = {};
+  for (const { name, index } of columns) {
+    if (name === '__proto__') Object.defineProperty(out, name, { value: value(index), enumerable: true, writable: true, configurable: true });
+    else out[name] = value(index);
+  }
+  return out;
 }
 
 /**
