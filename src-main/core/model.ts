@@ -25,6 +25,12 @@ export interface MemberRef {
   /** The member's id in the same system. */
   value: string;
   type: MemberType;
+  /**
+   * A hint from connectors that know it (an HR export names its own rows): the member is the user
+   * at this 0-based position among the users the run handed to its sink. The store then finds the
+   * member without looking its id up among every resource of the connection; `value` still decides.
+   */
+  userIndex?: number;
 }
 
 export interface GroupRecord {

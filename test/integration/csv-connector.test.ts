@@ -90,14 +90,15 @@ describe('CSV connector', () => {
         id: 'engineering',
         displayName: 'Engineering',
         externalId: null,
+        // userIndex: the member's position among the users handed to the sink (see MemberRef).
         members: [
-          { value: 'e1', type: 'User' },
-          { value: 'e2', type: 'User' },
+          { value: 'e1', type: 'User', userIndex: 0 },
+          { value: 'e2', type: 'User', userIndex: 1 },
         ],
         raw: { name: 'Engineering' },
       },
-      { id: 'admins', displayName: 'Admins', externalId: null, members: [{ value: 'e1', type: 'User' }], raw: { name: 'Admins' } },
-      { id: 'sales', displayName: 'Sales', externalId: null, members: [{ value: 'e2', type: 'User' }], raw: { name: 'Sales' } },
+      { id: 'admins', displayName: 'Admins', externalId: null, members: [{ value: 'e1', type: 'User', userIndex: 0 }], raw: { name: 'Admins' } },
+      { id: 'sales', displayName: 'Sales', externalId: null, members: [{ value: 'e2', type: 'User', userIndex: 1 }], raw: { name: 'Sales' } },
     ]);
 
     expect(result).toEqual({

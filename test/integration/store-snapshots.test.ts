@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import type { GroupRecord } from '../../src-main/core/model';
+import type { GroupRecord, MemberRef } from '../../src-main/core/model';
 import { ACTIVE_BY_RES_SQL, activeByRes, groupMembers, ruleCandidates, snapshotGroups, unreadGroups } from '../../src-main/core/store/analysis.repo';
 import { migrate, migrationHash, openDatabase, PAGE_SIZE } from '../../src-main/core/store/database';
 import { MIGRATIONS } from '../../src-main/core/store/migrations';
@@ -255,6 +255,27 @@ describe('versioned snapshots', () => {
     expect(members(run1, 'g1')).toEqual(['a', 'b', 'c']);
     expect(members(run2, 'g1')).toEqual(['b', 'd']);
     expect(members(run2, 'g2')).toEqual(['b', 'g1']);
+  });
+
+  it("finds a member through its userIndex hint only when the hinted user has the member's id, else by the id", async () => {
+    const db = openTestDb(tempDir());
+    const idp = connection(db, 'HR', 'idp');
+    const hinted = (value: string, userIndex: number): MemberRef => ({ value, type: 'User', userIndex });
+    const runId = await completeSnapshot(db, idp, {
+      users: [user('a'), user('b'), user('c')],
+      groups: [
+        // Right hints (c is the third user handed over), a hint at someone else (index 1 is b), one
+        // past the end, and one at a whose value names a user never listed.
+        { ...group('g1', 'Sales', []), members: [hinted('c', 2), hinted('a', 1), hinted('b', 99), hinted('x', 0)] },
+      ],
+    });
+    const ref = { connectionId: idp, runId };
+    const names = new Map(snapshotUsers(db, ref).map((u) => [u.res, u.remoteId]));
+    const byId = new Map(db.prepare('SELECT id, remote_id FROM resources').raw().all() as Array<[number, string]>);
+    const g1 = snapshotGroups(db, ref).find((g) => g.remoteId === 'g1');
+    expect(groupMembers(db, ref, g1?.res ?? -1).map((res) => byId.get(res)).sort()).toEqual(['a', 'b', 'c', 'x']);
+    expect([...names.values()].sort()).toEqual(['a', 'b', 'c']);
+    expect(count(db, "SELECT count(*) FROM resources WHERE remote_id = 'x' AND kind = 'user'")).toBe(1);
   });
 
   it('keeps a running run invisible, and a failed run leaves no trace', async () => {

@@ -78,6 +78,8 @@ describe('page codec (pages crossing to the store thread)', () => {
       { value: 'a', type: 'User' as const },
       { value: 'b', type: null },
       { value: 'g', type: 'Group' as const },
+      { value: 'u0', type: 'User' as const, userIndex: 0 },
+      { value: 'u7', type: 'User' as const, userIndex: 70_000 },
     ];
     expect(unpackMembers(structuredClone(packMembers(members)))).toEqual(members);
     expect(unpackMembers(packMembers([]))).toEqual([]);

@@ -22,6 +22,8 @@ export interface PackedMembers {
   values: string[];
   /** 0 unknown, 1 User, 2 Group (see MEMBER_TYPES). */
   types: Uint8Array;
+  /** Each member's userIndex, -1 for none. */
+  userIndexes: Int32Array;
 }
 
 export interface PackedGroups {
@@ -36,6 +38,7 @@ export interface PackedGroups {
 const MEMBER_TYPES: readonly MemberType[] = [null, 'User', 'Group'];
 const LATER = -1;
 const UNREADABLE = -2;
+const NO_INDEX = -1;
 
 export function packUsers(batch: readonly UserRecord[], compress: boolean): PackedUsers {
   const attributeNames: string[] = [];
@@ -88,15 +91,22 @@ export function unpackUsers(page: PackedUsers): Array<Serialized<UserRecord>> {
 
 export function packMembers(members: readonly MemberRef[]): PackedMembers {
   const types = new Uint8Array(members.length);
+  const userIndexes = new Int32Array(members.length);
   members.forEach((m, k) => {
     types[k] = m.type === 'User' ? 1 : m.type === 'Group' ? 2 : 0;
+    userIndexes[k] = m.userIndex ?? NO_INDEX;
   });
-  return { values: members.map((m) => m.value), types };
+  return { values: members.map((m) => m.value), types, userIndexes };
 }
 
 export function unpackMembers(packed: PackedMembers, from = 0, to = packed.values.length): MemberRef[] {
   const out: MemberRef[] = [];
-  for (let k = from; k < to; k++) out.push({ value: packed.values[k] as string, type: MEMBER_TYPES[packed.types[k] ?? 0] ?? null });
+  for (let k = from; k < to; k++) {
+    const member: MemberRef = { value: packed.values[k] as string, type: MEMBER_TYPES[packed.types[k] ?? 0] ?? null };
+    const userIndex = packed.userIndexes[k] ?? NO_INDEX;
+    if (userIndex !== NO_INDEX) member.userIndex = userIndex;
+    out.push(member);
+  }
   return out;
 }
 
@@ -140,7 +150,7 @@ export function ownedBuffers(page: PackedUsers | PackedGroups): ArrayBuffer[] {
   const { text, ends, hashes, compressed } = page.raw;
   const views: ArrayBufferView[] = [text, ends, hashes, ...(compressed ? [compressed] : [])];
   if ('active' in page) views.push(page.active);
-  else views.push(page.memberCounts, page.members.types);
+  else views.push(page.memberCounts, page.members.types, page.members.userIndexes);
   const owned = new Set<ArrayBuffer>();
   for (const v of views) {
     if (v.buffer instanceof ArrayBuffer && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength) owned.add(v.buffer);

@@ -46,6 +46,8 @@ interface OpenVersion {
  * lookup (random lookups in maps of 100k strings cost ~0.5 µs each on a small VM).
  */
 interface Known {
+  /** The id the remote system gives it (the map key). */
+  remoteId: string;
   resourceId: number;
   /** The current version; null when the resource has none (new, or removed earlier). */
   open: OpenVersion | null;
@@ -75,7 +77,7 @@ export async function createSnapshotWriter(db: Db, runId: number, connectionId: 
   const resourcePage = db.prepare('SELECT id, kind, remote_id AS remoteId FROM resources WHERE connection_id = ? AND id > ? ORDER BY id LIMIT ?');
   for (let after = 0; ; ) {
     const rows = resourcePage.all(connectionId, after, LOAD_STEP) as Array<{ id: number; kind: Kind; remoteId: string }>;
-    for (const r of rows) known[r.kind].set(r.remoteId, { resourceId: r.id, open: null, seen: false, membersDone: false });
+    for (const r of rows) known[r.kind].set(r.remoteId, { remoteId: r.remoteId, resourceId: r.id, open: null, seen: false, membersDone: false });
     if (rows.length < LOAD_STEP) break;
     after = rows[rows.length - 1]?.id ?? after;
     await yieldToEventLoop();
@@ -86,6 +88,8 @@ export async function createSnapshotWriter(db: Db, runId: number, connectionId: 
   };
   let openMemberships = db.prepare('SELECT count(*) FROM memberships WHERE connection_id = ? AND to_run IS NULL').pluck().get(connectionId) as number;
   const pendingMembers: Array<[string, readonly MemberRef[] | null]> = [];
+  /** The entry of every user record this run received, in order: what a member's userIndex points at. */
+  const usersReceived: Known[] = [];
 
   const changes: SnapshotChanges = {
     usersAdded: 0,
@@ -134,14 +138,23 @@ export async function createSnapshotWriter(db: Db, runId: number, connectionId: 
     let entry = map.get(remoteId);
     if (entry === undefined) {
       const resourceId = Number(insertResource.run(connectionId, kind, remoteId).lastInsertRowid);
-      entry = { resourceId, open: null, seen: false, membersDone: false };
+      entry = { remoteId, resourceId, open: null, seen: false, membersDone: false };
       map.set(remoteId, entry);
     }
     return entry;
   }
 
-  /** A member's entry: by its type, or when the server gave none, a known user, else a known group, else a new user. */
+  /**
+   * A member's entry: the user its userIndex points at when that user has the member's id (one
+   * array read instead of a lookup among every resource of the connection, ~0.7 µs on a 100k-entry
+   * map here); else by its type, or when the server gave none, a known user, else a known group,
+   * else a new user.
+   */
   function memberEntry(m: MemberRef): Known {
+    if (m.userIndex !== undefined && m.type !== 'Group') {
+      const hinted = usersReceived[m.userIndex];
+      if (hinted?.remoteId === m.value) return hinted;
+    }
     if (m.type === 'Group') return entryOf('group', m.value);
     if (m.type === null) {
       const entry = known.user.get(m.value) ?? known.group.get(m.value);
@@ -158,6 +171,7 @@ export async function createSnapshotWriter(db: Db, runId: number, connectionId: 
     const changed: Array<{ record: Writable<T>; entry: Known; raw: RawText }> = [];
     for (const record of batch) {
       const entry = entryOf(kind, record.id);
+      if (kind === 'user') usersReceived.push(entry);
       if (entry.seen) {
         changes.duplicatesSkipped++;
         continue;

@@ -91,6 +91,8 @@ function createPeopleImport(
   const groups = createGroupIndex();
   let layout: CsvLayout | null = null;
   let rows = 0;
+  /** Users handed to the sink so far: a member's userIndex (see MemberRef). */
+  let sent = 0;
   let page: UserRecord[] = [];
   const userWrites = createWriteTracker();
   let unnamedColumnsHoldValues = false;
@@ -132,7 +134,7 @@ function createPeopleImport(
       // Once anything is wrong the run will fail, so stop feeding the sink.
       if (person !== null && problems.count === 0) {
         page.push(person.user);
-        groups.add(person.user.id, person.groups);
+        groups.add(person.user.id, sent++, person.groups);
       }
       if (rows % PAGE_SIZE === 0) flushUsers();
       if (rows % PROGRESS_EVERY === 0) ctx.progress({ phase: 'users', resources: rows });
