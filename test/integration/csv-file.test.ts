@@ -91,7 +91,24 @@ describe('CSV file reader', () => {
         expect(result.syntaxError).toBeNull();
         expect(rows).toEqual(expected);
       }),
-      { numRuns: 40 },
+      {
+        numRuns: 40,
+        // Found by this property in CI: a quoted last value with a space after its closing quote
+        // and no line break after it, at the very end of the file.
+        examples: [
+          [
+            {
+              delimiter: ',',
+              newline: '\n',
+              bom: false,
+              rows: [[{ value: ',', quote: false, spacesAfterQuote: 1 }]],
+              filler: 0,
+              fillerWidth: 20,
+              trailingNewline: false,
+            },
+          ],
+        ],
+      },
     );
   });
 

@@ -117,7 +117,10 @@ function createRecordSplitter(delimiter: string, newline: Newline, onRecord: (ce
   const parser = new Papa.Parser({ delimiter, newline, quoteChar: '"' });
   let pending = '';
   return (text, last) => {
-    const input = pending + text;
+    // At the end of the file, whitespace after a closing quote ends nothing papaparse accepts
+    // (between a quote and a line break it does), and trailing whitespace is trimmed from every
+    // value anyway.
+    const input = last ? (pending + text).trimEnd() : pending + text;
     const result = parser.parse(input, 0, !last) as { data: string[][]; errors: Papa.ParseError[]; meta: { cursor: number } };
     // An error in the record still open is judged again once more text has come: the parser looked
     // ahead only as far as this piece went, so a quote that closes right at its end can look wrong.
