@@ -1,5 +1,6 @@
-// `npm run bench` (= build, then `node --expose-gc out/main/bench.js`): the scale benchmark of
-// 100k users / 10k groups / 500k memberships. A measurement, not a test: it always exits 0 once it has
+// `npm run bench` (= build, then `node --expose-gc --no-memory-reducer out/main/bench.js`: the V8
+// flag as Driftline's launchers set it): the scale benchmark of 100k users / 10k groups / 500k
+// memberships. A measurement, not a test: it always exits 0 once it has
 // measured, and prints FAIL next to each missed target. `bench.js --serve …` is the SCIM server child.
 //
 // Options: --scale F (shrink the tenant, e.g. 0.1 while working on the bench), --keep (keep the temp

@@ -185,6 +185,10 @@ export function formatReport(r: BenchResults): string {
     `${r.machine.node} · ${r.machine.cpus} × ${r.machine.cpuModel} · ${r.machine.memoryGiB.toFixed(0)} GiB · ${r.at} · ` +
       `load average ${r.machine.loadAtStart.toFixed(1)} before the start, ${r.machine.loadAtEnd.toFixed(1)} at the end (bench included)`,
   );
+  lines.push(`Node options: ${r.machine.nodeOptions.join(' ') || '(none)'}`);
+  if (!r.machine.launcherFlags) {
+    lines.push("WARNING: this process lacks the V8 flags Driftline's launchers set (bin/node-runtime.js); its event-loop figures are not the app's.");
+  }
   if (r.machine.loadAtStart > r.machine.cpus / 2) {
     lines.push('WARNING: other work was running on this machine; wall times are inflated. Compare CPU times, or re-run on an idle machine.');
   }

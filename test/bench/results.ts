@@ -91,6 +91,9 @@ export interface BenchResults {
      */
     loadAtStart: number;
     loadAtEnd: number;
+    /** The bench process's Node options, and whether they include the V8 flags Driftline's launchers set. */
+    nodeOptions: string[];
+    launcherFlags: boolean;
   };
   scale: number;
   tenant: { size: TenantSize; idp: IdpExportSummary; server: { generateMs: number; exportMs: number; seedMs: number; rssMiB: number } };

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
+import { hasNodeFlags, NODE_FLAGS } from '../../bin/node-runtime';
 import type { DriftlineConfig } from '../../src-main/core/config/schema';
 import type { ConnectorEnv } from '../../src-main/core/connectors/create-connector';
 import { createHttpClient } from '../../src-main/core/http/client';
@@ -49,8 +50,9 @@ function forkSelf(args: string[], env: NodeJS.ProcessEnv = process.env): ChildPr
   return fork(script, args, {
     env,
     // Not the parent's flags: a --cpu-prof of the bench must not profile its children too. Run from
-    // source (`node --import tsx test/bench/bench.ts`), the children need tsx as well.
-    execArgv: script.endsWith('.ts') ? ['--import', 'tsx', '--expose-gc'] : ['--expose-gc'],
+    // source (`node --import tsx test/bench/bench.ts`), the children need tsx as well. The analysis
+    // child runs as the app's process would: with the launchers' V8 flags.
+    execArgv: [...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), '--expose-gc', ...NODE_FLAGS],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
 }
@@ -294,6 +296,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         memoryGiB: totalmem() / 2 ** 30,
         loadAtStart,
         loadAtEnd: loadavg()[0] ?? 0,
+        nodeOptions: process.execArgv,
+        launcherFlags: hasNodeFlags(),
       },
       scale: options.scale,
       tenant: { size: ready.size, idp: ready.idp, server: { generateMs: ready.generateMs, exportMs: ready.exportMs, seedMs: ready.seedMs, rssMiB: ready.rssMiB } },

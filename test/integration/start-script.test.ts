@@ -62,13 +62,14 @@ describe('npm start (scripts/start.mjs)', () => {
   describe('with the Electron binary installed', () => {
     /**
      * An app root whose node_modules/electron names a stand-in binary (a script recording how it was
-     * started) and whose rebuild script is a stand-in that records its run and writes the stamp.
+     * started: with the V8 flags the core needs in Electron's main process) and whose rebuild script is a stand-in that records its run and writes the stamp.
      */
     function rootWithElectron(stamp: string | null): { root: string; log: string } {
       const root = tempDir();
       const log = join(root, 'calls.log');
       mkdirSync(join(root, 'scripts'));
       for (const script of ['start.mjs', 'electron-binding.mjs']) cpSync(join(repo, 'scripts', script), join(root, 'scripts', script));
+      symlinkSync(join(repo, 'bin'), join(root, 'bin'));
       writeFileSync(
         join(root, 'scripts', 'rebuild-electron.mjs'),
         `import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -100,13 +101,13 @@ writeFileSync('build/electron/better_sqlite3.json', JSON.stringify({ electron: '
       const { code, stdout } = await start(root);
       expect(code).toBe(0);
       expect(stdout).toContain('building the database driver for Electron');
-      expect(readFileSync(log, 'utf8').split('\n').filter(Boolean)).toEqual(['rebuild', 'electron .']);
+      expect(readFileSync(log, 'utf8').split('\n').filter(Boolean)).toEqual(['rebuild', 'electron --js-flags=--no-memory-reducer .']);
     });
 
     it('rebuilds when the driver was built for another Electron version', async () => {
       const { root, log } = rootWithElectron('98.0.0');
       expect((await start(root)).code).toBe(0);
-      expect(readFileSync(log, 'utf8').split('\n').filter(Boolean)).toEqual(['rebuild', 'electron .']);
+      expect(readFileSync(log, 'utf8').split('\n').filter(Boolean)).toEqual(['rebuild', 'electron --js-flags=--no-memory-reducer .']);
     });
 
     it('opens the app straight away when the driver matches the installed Electron', async () => {
@@ -114,7 +115,7 @@ writeFileSync('build/electron/better_sqlite3.json', JSON.stringify({ electron: '
       const { code, stdout } = await start(root);
       expect(code).toBe(0);
       expect(stdout).not.toContain('building the database driver');
-      expect(readFileSync(log, 'utf8').split('\n').filter(Boolean)).toEqual(['electron .']);
+      expect(readFileSync(log, 'utf8').split('\n').filter(Boolean)).toEqual(['electron --js-flags=--no-memory-reducer .']);
       expect(existsSync(join(root, 'build', 'electron', 'better_sqlite3.node'))).toBe(true);
     });
   });

@@ -18,7 +18,10 @@ export async function runSyncCommand(opts: SyncCommandOptions): Promise<number> 
   const loaded = await loadConfig(opts.config);
   const ws = openWorkspace(opts.data ?? defaultDataDir(), loaded.config);
   const abort = new AbortController();
+  // A terminal's Ctrl+C arrives twice when bin/driftline.js relaunched this process: SIGINT from the
+  // terminal and SIGTERM from the launcher. Each is handled once; a further one ends the process.
   const onSignal = (): void => {
+    if (abort.signal.aborted) return;
     process.stderr.write('\nCancelling… (the previous snapshots are kept)\n');
     abort.abort();
   };
