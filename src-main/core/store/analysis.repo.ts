@@ -107,7 +107,9 @@ export function userDirectory(db: Db, ref: SnapshotRef): UserDirectory {
   const readRaw = createRawReader(db);
   return {
     preload(res) {
-      const missing = [...res].filter((r) => !cache.has(r));
+      // In resource order, the order of the index the query probes: on a cold cache, several
+      // times faster than the order findings come in.
+      const missing = [...res].filter((r) => !cache.has(r)).sort((x, y) => x - y);
       if (missing.length > 0) load(missing);
     },
     get(res) {
@@ -188,16 +190,21 @@ export function ruleCandidates(db: Db, app: SnapshotRef, idp: SnapshotRef, rules
   db.exec('CREATE TEMP TABLE IF NOT EXISTS decided (app_res INTEGER PRIMARY KEY)');
   try {
     return rules.map((rule, k) => {
-      const pairs = ruleJoin(db, app, idp, rule, k > 0);
-      if (k < rules.length - 1) db.prepare('INSERT OR IGNORE INTO temp.decided SELECT value FROM json_each(?)').run(JSON.stringify(pairs.app));
-      return pairs;
+      const [appJson, idpJson] = ruleJoin(db, app, idp, rule, k > 0);
+      if (k < rules.length - 1) db.prepare('INSERT OR IGNORE INTO temp.decided SELECT value FROM json_each(?)').run(appJson);
+      return { app: JSON.parse(appJson) as number[], idp: JSON.parse(idpJson) as number[] };
     });
   } finally {
     db.exec('DELETE FROM temp.decided');
   }
 }
 
-function ruleJoin(db: Db, app: SnapshotRef, idp: SnapshotRef, rule: RuleKeys, skipDecided: boolean): CandidatePairs {
+/**
+ * One rule's candidate pairs as two JSON arrays (app resources, IdP resources, in step): on 100k
+ * pairs, two aggregated strings parse in a few milliseconds where stepping through the rows took
+ * about 80 ms more.
+ */
+function ruleJoin(db: Db, app: SnapshotRef, idp: SnapshotRef, rule: RuleKeys, skipDecided: boolean): [app: string, idp: string] {
   const a = keyColumn('a', 'ra', rule.appKey, rule.fold);
   const i = keyColumn('i', 'ri', rule.idpKey, rule.fold);
   const appResources = rule.appKey === 'id' ? 'JOIN resources ra ON ra.id = a.resource_id' : '';
@@ -206,20 +213,16 @@ function ruleJoin(db: Db, app: SnapshotRef, idp: SnapshotRef, rule: RuleKeys, sk
       ? `JOIN resources ri ON ri.connection_id = @ic AND ri.kind = 'user' AND ${i.expr} = ${a.expr}
          JOIN user_versions i INDEXED BY user_versions_by_resource ON i.resource_id = ri.id AND ${AT_RUN('i', 'ir')}`
       : `JOIN user_versions i ${i.index ? `INDEXED BY ${i.index}` : ''} ON ${VALID('i', 'ic', 'ir')} AND ${i.expr} = ${a.expr}`;
-  const sql = `SELECT a.resource_id, i.resource_id
+  const sql = `SELECT json_group_array(app_res), json_group_array(idp_res) FROM (
+    SELECT a.resource_id AS app_res, i.resource_id AS idp_res
     FROM user_versions a INDEXED BY ${a.index ?? 'user_versions_by_run'} ${appResources}
     ${idpSide}
     WHERE ${VALID('a', 'ac', 'ar')} AND ${a.expr} IS NOT NULL
-    ${skipDecided ? 'AND NOT EXISTS (SELECT 1 FROM temp.decided d WHERE d.app_res = a.resource_id)' : ''}`;
-  const pairs: CandidatePairs = { app: [], idp: [] };
-  for (const [appRes, idpRes] of db
+    ${skipDecided ? 'AND NOT EXISTS (SELECT 1 FROM temp.decided d WHERE d.app_res = a.resource_id)' : ''})`;
+  return db
     .prepare(sql)
     .raw()
-    .iterate({ ac: app.connectionId, ar: app.runId, ic: idp.connectionId, ir: idp.runId }) as IterableIterator<[number, number]>) {
-    pairs.app.push(appRes);
-    pairs.idp.push(idpRes);
-  }
-  return pairs;
+    .get({ ac: app.connectionId, ar: app.runId, ic: idp.connectionId, ir: idp.runId }) as [string, string];
 }
 
 /** One user or group of a connection as a given run saw it, with its raw JSON. */

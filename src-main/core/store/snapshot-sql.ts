@@ -22,7 +22,9 @@ export type PairsJson = string;
  * two-element arrays: the correlated pairs keyed by either side, and the mapped groups.
  */
 const TEMP_PAIRS = {
-  pairs_by_app: '(app_res INTEGER NOT NULL, idp_res INTEGER NOT NULL, PRIMARY KEY (app_res, idp_res)) WITHOUT ROWID',
+  // An app account is matched to one identity at most, so the app side can be the rowid: the
+  // cheapest probe SQLite has, made once per membership.
+  pairs_by_app: '(app_res INTEGER PRIMARY KEY, idp_res INTEGER NOT NULL)',
   pairs_by_idp: '(app_res INTEGER NOT NULL, idp_res INTEGER NOT NULL, PRIMARY KEY (idp_res, app_res)) WITHOUT ROWID',
   gmap: '(app_group INTEGER PRIMARY KEY, idp_group INTEGER NOT NULL)',
 } as const;
