@@ -21,7 +21,10 @@ const hasNodeFlags = () => NODE_FLAGS.every((flag) => process.execArgv.includes(
  */
 function runChild(command, args, { ipc = false, ...options } = {}) {
   const child = spawn(command, args, { ...options, stdio: ipc ? ['inherit', 'inherit', 'inherit', 'ipc'] : 'inherit' });
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill('SIGTERM'));
+  // On Windows a console's Ctrl+C reaches every process attached to it, and child.kill() ends the
+  // child outright there: the child is left to take the signal itself.
+  const relay = process.platform === 'win32' ? () => undefined : () => child.kill('SIGTERM');
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, relay);
   child.on('error', (err) => {
     console.error(`driftline: could not start: ${err.message}`);
     process.exit(1);
@@ -33,13 +36,17 @@ function runChild(command, args, { ipc = false, ...options } = {}) {
 
 /**
  * In a child started by runChild: a launcher that dies without passing a signal on (SIGKILL) closes
- * the channel, and the child then stops as if told to (a sync cancels, keeping earlier snapshots).
- * The channel itself keeps nothing alive.
+ * the channel, and the child then stops as if sent SIGTERM (a sync cancels, keeping earlier
+ * snapshots). The handlers are called directly where there are some, because a real SIGTERM on
+ * Windows ends a process without running them. The channel itself keeps nothing alive.
  */
 function stopWithLauncher() {
   if (!process.channel) return;
   process.channel.unref();
-  process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+  process.once('disconnect', () => {
+    if (process.listenerCount('SIGTERM') > 0) process.emit('SIGTERM', 'SIGTERM');
+    else process.kill(process.pid, 'SIGTERM');
+  });
 }
 
 module.exports = { NODE_FLAGS, hasNodeFlags, runChild, stopWithLauncher };
