@@ -44,6 +44,13 @@ function writeValue(w: Written, delimiter: string): string {
 
 const lineBreaks = (text: string): number => text.match(/\r\n|\n|\r/g)?.length ?? 0;
 
+/**
+ * A row's last value as the reader counts its lines. Rows are split on LF (CRLF included), so a
+ * CR at the end of a row's last value reads as the CR of a CRLF: the reader cannot tell it from a
+ * quoted value's own last character, and counts it as the line break's (see chooseNewline).
+ */
+const lastValueText = (value: string, newline: Newline): string => (newline !== '\r' && value.endsWith('\r') ? value.slice(0, -1) : value);
+
 /** The file's text, and the rows a reader must hand over: trimmed cells, the line each starts on, blank rows left out. */
 function build(file: CsvFile, bad?: { row: number }): { text: string; expected: CsvRow[]; badLine: number | null } {
   const rows: Written[][] = [
@@ -68,7 +75,7 @@ function build(file: CsvFile, bad?: { row: number }): { text: string; expected: 
     written.push(text);
     const values = cells.map((w) => w.value.trim());
     if (badLine === null && values.some((v) => v !== '')) expected.push({ line, cells: values });
-    line += 1 + cells.reduce((n, w) => n + lineBreaks(w.value), 0);
+    line += 1 + cells.reduce((n, w, k) => n + lineBreaks(k === cells.length - 1 ? lastValueText(w.value, file.newline) : w.value), 0);
   });
   const text = (file.bom ? '\uFEFF' : '') + written.join(file.newline) + (file.trailingNewline ? file.newline : '');
   return { text, expected, badLine };
@@ -136,6 +143,27 @@ describe('CSV file reader', () => {
         ]);
       }
     }
+  });
+
+  it('reads a file whose line breaks are mixed, each row with the line it starts on', async () => {
+    const cases: Array<{ text: string; lines: number[] }> = [
+      // A header saved on Windows, rows appended with LF; a quoted value spanning a CRLF and an LF.
+      { text: 'h1,h2\r\nA,1\nB,"two\r\nlines"\nC,"x\ny"\r\nD,4', lines: [1, 2, 3, 5, 7] },
+      // The reverse: an LF header, CRLF rows, a blank CRLF line.
+      { text: 'h1,h2\nA,1\r\n\r\nB,2\r\nC,3\r\n', lines: [1, 2, 4, 5] },
+    ];
+    for (const { text, lines } of cases) {
+      const { result, rows } = await read(text, ',');
+      expect(result.syntaxError, JSON.stringify(text)).toBeNull();
+      expect(rows.map((r) => r.line), JSON.stringify(text)).toEqual(lines);
+      expect(rows.every((r) => r.cells.length === 2 && r.cells.every((c) => !/^\s|\s$/.test(c)))).toBe(true);
+    }
+    const { rows } = await read('h1,h2\r\nA,1\nB,"two\r\nlines"\n', ',');
+    expect(rows).toEqual([
+      { line: 1, cells: ['h1', 'h2'] },
+      { line: 2, cells: ['A', '1'] },
+      { line: 3, cells: ['B', 'two\r\nlines'] },
+    ]);
   });
 
   it('stops at a value with text after its closing quote, after every record before it, wherever the reads end', async () => {

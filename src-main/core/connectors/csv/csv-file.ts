@@ -66,8 +66,11 @@ export async function readCsvFile(path: string, options: CsvReadOptions): Promis
   const split = createRecordSplitter(delimiter, newline, (cells) => {
     const line = nextLine;
     let blank = true;
+    const lastCell = cells.length - 1;
     for (let k = 0; k < cells.length; k++) {
-      const cell = cells[k] as string;
+      let cell = cells[k] as string;
+      // Split on LF, a CRLF line leaves its CR at the end of its last value: part of the line break.
+      if (k === lastCell && newline === '\n' && cell.endsWith('\r')) cell = cell.slice(0, -1);
       nextLine += countLineBreaks(cell);
       const trimmed = cell.trim();
       cells[k] = trimmed;
@@ -184,14 +187,17 @@ function binaryFileError(path: string): DriftlineError {
   );
 }
 
-type Newline = '\r\n' | '\n' | '\r';
+type Newline = '\n' | '\r';
 
 /**
- * The line break that ends the file's first line (CRLF, LF or a lone CR), which the parser then
- * takes as the record separator, as spreadsheets write one kind throughout; LF for a one-line file.
+ * The record separator: a lone CR when the file's first line ends with one (old Mac exports), else
+ * LF, which ends CRLF lines too, so a file whose line breaks are mixed (a header saved on Windows,
+ * rows appended by a script) is read line by line instead of as one long record. A CRLF's CR stays
+ * at the end of the line's last value, where trimming removes it. The one reading this cannot tell
+ * apart: a quoted last value whose own text ends in a lone CR, whose CR is counted as the line break's.
  */
 function chooseNewline(prefix: string): Newline {
-  return (/\r\n|\n|\r/.exec(prefix)?.[0] as Newline | undefined) ?? '\n';
+  return /\r\n|\n|\r/.exec(prefix)?.[0] === '\r' ? '\r' : '\n';
 }
 
 /** Line breaks inside a value: CRLF, LF and a lone CR each end one physical line. */
