@@ -1,8 +1,8 @@
 import { compileRule } from '../analysis/match-keys';
 import { attributeDifferences, compileMappings } from '../analysis/attribute-drift';
 import { correlate, type Correlation } from '../analysis/correlate';
-import { mapGroups, missingMembershipFindings, orphanedGroupFindings, staleMembershipFindings } from '../analysis/group-findings';
-import type { SnapshotGroup, SnapshotUser } from '../analysis/types';
+import { missingMembershipFindings, orphanedGroupFindings, staleMembershipFindings } from '../analysis/group-findings';
+import type { SnapshotUser } from '../analysis/types';
 import { userFindings } from '../analysis/user-findings';
 import type { ScimAppConfig } from '../config/schema';
 import { groupMembers, ruleCandidates, snapshotGroups, unreadGroups, userDirectory } from '../store/analysis.repo';
@@ -59,35 +59,6 @@ function scopeOf(
   return { inScope: (idpRes) => members.has(idpRes), label };
 }
 
-/** The group side of an analysis: which app group stands for which IdP group, and whether members can be compared. */
-function groupPlan(
-  db: Db,
-  app: AnalyzeTarget & { config: ScimAppConfig },
-  idp: AnalyzeTarget,
-  refs: { app: SnapshotRef; idp: SnapshotRef },
-  coverage: { app: Coverage; idp: Coverage },
-  notes: string[],
-): { appGroups: SnapshotGroup[]; pairs: Map<number, number>; comparable: Map<number, number> | null } | null {
-  const groups = app.config.groups;
-  if (!groups) return null;
-  const appGroups = snapshotGroups(db, refs.app);
-  const mapping = mapGroups(snapshotGroups(db, refs.idp), appGroups, groups);
-  notes.push(...mapping.notes);
-  if (coverage.idp.memberships === 'none' || coverage.app.memberships === 'none') {
-    notes.push(
-      `No membership findings: ${coverage.idp.memberships === 'none' ? idp.name : app.name} did not show its group members (${[...coverage.idp.notes, ...coverage.app.notes].join(' ')}).`,
-    );
-    return { appGroups, pairs: mapping.pairs, comparable: null };
-  }
-  const unreadApp = unreadGroups(db, refs.app.runId);
-  const unreadIdp = unreadGroups(db, refs.idp.runId);
-  const comparable = new Map([...mapping.pairs].filter(([a, i]) => !unreadApp.has(a) && !unreadIdp.has(i)));
-  if (comparable.size < mapping.pairs.size) {
-    notes.push(`${mapping.pairs.size - comparable.size} mapped groups had unreadable member lists; their memberships were not compared.`);
-  }
-  return { appGroups, pairs: mapping.pairs, comparable };
-}
-
 /**
  * Compares an app's latest complete snapshot with the IdP's and records the findings.
  * Heavy set work (correlation joins, attribute pre-comparison, membership differences) runs in SQL
@@ -114,16 +85,20 @@ export async function analyzeApp(
   const coverage = { app: appRun.coverage ?? noCoverage, idp: idpRun.coverage ?? noCoverage };
 
   const activity = helper.activity(refs.app, refs.idp);
+  // Worked out by the helper thread while this one correlates the accounts.
+  const plan = app.config.groups ? helper.groupPlan({ ...refs, groups: app.config.groups, coverage, names }) : null;
   // Observed below; a failure before then must not surface as an unhandled rejection.
   activity.catch(() => undefined);
+  plan?.catch(() => undefined);
   const rules = app.config.match.map(compileRule);
   const candidatesByRule = ruleCandidates(db, refs.app, refs.idp, rules);
   const correlation = correlate(rules.map((rule, k) => ({ label: rule.label, pairs: candidatesByRule[k] ?? { app: [], idp: [] } })));
   const pairs = pairsJson(correlation);
-  const groups = groupPlan(db, app, idp, refs, coverage, notes);
+  const groups = plan && (await plan);
+  if (groups) notes.push(...groups.notes);
   // Asked for now, answered in this order: the stale ones become findings here while the helper
   // thread works out the missing ones.
-  const diffInput = groups?.comparable ? { app: refs.app, idp: refs.idp, pairs, groupPairs: JSON.stringify([...groups.comparable]) } : null;
+  const diffInput = groups?.comparable ? { app: refs.app, idp: refs.idp, pairs, groupPairs: JSON.stringify(groups.comparable) } : null;
   const diff = diffInput && { stale: helper.staleMemberships(diffInput), missing: helper.missingMemberships(diffInput) };
   diff?.stale.catch(() => undefined);
   diff?.missing.catch(() => undefined);
@@ -192,7 +167,7 @@ export async function analyzeApp(
     drafts.push(mapIterable(missingMembershipFindings(input, missing), prepareDraft));
   }
   if (groups && coverage.idp.groups && !app.config.groups?.only) {
-    drafts.push(orphanedGroupFindings(app.connectionId, names, groups.appGroups, groups.pairs).map(prepareDraft));
+    drafts.push(orphanedGroupFindings(app.connectionId, names, groups.appGroups, new Map(groups.pairs)).map(prepareDraft));
   }
 
   const { analysisId, counts } = recordAnalysis(db, {

@@ -4,6 +4,7 @@ import { DriftlineError } from '../errors';
 import { builtWorkerFile } from '../util/built-worker';
 import { createCallChannel, type CallChannel } from '../util/call-channel';
 import { activeByRes } from './analysis.repo';
+import { groupPlan, type GroupPlan, type GroupPlanInput } from './group-plan.repo';
 import { missingMemberships, staleMemberships, type MembershipDiffInput, type MembershipPairs } from './membership-diff.repo';
 import type { SnapshotRef } from './snapshot-sql';
 import type { Db, OpenOptions } from './database';
@@ -19,6 +20,7 @@ export interface SnapshotActivity {
  */
 export interface AnalysisThread {
   activity(app: SnapshotRef, idp: SnapshotRef): Promise<SnapshotActivity>;
+  groupPlan(input: GroupPlanInput): Promise<GroupPlan>;
   /** Calls are answered in the order they were made: stale first, if asked first. */
   staleMemberships(input: MembershipDiffInput): Promise<MembershipPairs>;
   missingMemberships(input: MembershipDiffInput): Promise<MembershipPairs>;
@@ -29,6 +31,7 @@ export interface AnalysisThread {
 export function inlineAnalysisThread(db: Db): AnalysisThread {
   return {
     activity: (app, idp) => Promise.resolve({ app: activeByRes(db, app), idp: activeByRes(db, idp) }),
+    groupPlan: (input) => Promise.resolve(groupPlan(db, input)),
     staleMemberships: (input) => Promise.resolve(staleMemberships(db, input)),
     missingMemberships: (input) => Promise.resolve(missingMemberships(db, input)),
     close: () => Promise.resolve(),
@@ -36,7 +39,7 @@ export function inlineAnalysisThread(db: Db): AnalysisThread {
 }
 
 /** What the helper thread answers (analysis-worker.ts). */
-export type AnalysisMethod = 'activity' | 'staleMemberships' | 'missingMemberships';
+export type AnalysisMethod = 'activity' | 'groupPlan' | 'staleMemberships' | 'missingMemberships';
 
 /** An ActivityTable as it crosses threads: its buffer moves instead of being copied. */
 export interface PackedActivity {
@@ -74,6 +77,7 @@ export function threadedAnalysisThread(workerFile: string, file: string, options
       const packed = await call<{ app: PackedActivity; idp: PackedActivity }>('activity', app, idp);
       return { app: unpack(packed.app), idp: unpack(packed.idp) };
     },
+    groupPlan: (input) => call<GroupPlan>('groupPlan', input),
     staleMemberships: (input) => call<MembershipPairs>('staleMemberships', input),
     missingMemberships: (input) => call<MembershipPairs>('missingMemberships', input),
     async close() {

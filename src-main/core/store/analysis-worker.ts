@@ -4,6 +4,7 @@ import type { CallReply, CallRequest } from '../util/call-channel';
 import { activeByRes } from './analysis.repo';
 import type { AnalysisMethod, PackedActivity } from './analysis-thread';
 import { openReadConnection } from './database';
+import { groupPlan, type GroupPlanInput } from './group-plan.repo';
 import { missingMemberships, staleMemberships, type MembershipDiffInput } from './membership-diff.repo';
 import type { SnapshotRef } from './snapshot-sql';
 
@@ -23,6 +24,8 @@ function run(req: CallRequest<AnalysisMethod>): { value: unknown; transfer: Arra
       const value: { app: PackedActivity; idp: PackedActivity } = { app, idp };
       return { value, transfer: [app.codes.buffer, idp.codes.buffer] as ArrayBuffer[] };
     }
+    case 'groupPlan':
+      return { value: groupPlan(db, req.args[0] as GroupPlanInput), transfer: [] };
     case 'staleMemberships':
       return { value: staleMemberships(db, req.args[0] as MembershipDiffInput), transfer: [] };
     case 'missingMemberships':
