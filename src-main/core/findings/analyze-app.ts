@@ -167,7 +167,7 @@ export async function analyzeApp(
     drafts.push(mapIterable(missingMembershipFindings(input, missing), prepareDraft));
   }
   if (groups && coverage.idp.groups && !app.config.groups?.only) {
-    drafts.push(orphanedGroupFindings(app.connectionId, names, groups.appGroups, new Map(groups.pairs)).map(prepareDraft));
+    drafts.push(orphanedGroupFindings(app.connectionId, names, groups.appGroups, groups.pairs).map(prepareDraft));
   }
 
   const { analysisId, counts } = recordAnalysis(db, {

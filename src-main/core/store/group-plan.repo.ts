@@ -13,12 +13,14 @@ export interface GroupPlanInput {
   names: AnalysisNames;
 }
 
-/** Pairs as [app group, IdP group]: they cross threads as arrays. */
 export interface GroupPlan {
   appGroups: SnapshotGroup[];
-  /** Every app group mapped to an IdP group. */
-  pairs: Array<[app: number, idp: number]>;
-  /** The mapped groups whose members both sides read, or null when memberships cannot be compared. */
+  /** Every app group mapped to an IdP group: app group → IdP group. */
+  pairs: Map<number, number>;
+  /**
+   * The mapped groups whose members both sides read, as [app group, IdP group] (the membership
+   * queries take them as JSON), or null when memberships cannot be compared.
+   */
   comparable: Array<[app: number, idp: number]> | null;
   notes: string[];
 }
@@ -32,8 +34,7 @@ export function groupPlan(db: Db, input: GroupPlanInput): GroupPlan {
   const { coverage, names } = input;
   const appGroups = snapshotGroups(db, input.app);
   const mapping = mapGroups(snapshotGroups(db, input.idp), appGroups, input.groups);
-  const notes = [...mapping.notes];
-  const pairs = [...mapping.pairs];
+  const { pairs, notes } = mapping;
   if (coverage.idp.memberships === 'none' || coverage.app.memberships === 'none') {
     notes.push(
       `No membership findings: ${coverage.idp.memberships === 'none' ? names.idp : names.app} did not show its group members (${[...coverage.idp.notes, ...coverage.app.notes].join(' ')}).`,
@@ -42,9 +43,9 @@ export function groupPlan(db: Db, input: GroupPlanInput): GroupPlan {
   }
   const unreadApp = unreadGroups(db, input.app.runId);
   const unreadIdp = unreadGroups(db, input.idp.runId);
-  const comparable = pairs.filter(([a, i]) => !unreadApp.has(a) && !unreadIdp.has(i));
-  if (comparable.length < pairs.length) {
-    notes.push(`${pairs.length - comparable.length} mapped groups had unreadable member lists; their memberships were not compared.`);
+  const comparable = [...pairs].filter(([a, i]) => !unreadApp.has(a) && !unreadIdp.has(i));
+  if (comparable.length < pairs.size) {
+    notes.push(`${pairs.size - comparable.length} mapped groups had unreadable member lists; their memberships were not compared.`);
   }
   return { appGroups, pairs, comparable, notes };
 }
