@@ -3,11 +3,7 @@ import { ActivityTable } from '../../src-main/core/analysis/activity-table';
 
 describe('ActivityTable', () => {
   it('reads back active, inactive and unknown by resource id, and nothing outside the snapshot', () => {
-    const table = ActivityTable.fromRows([
-      [12, 1],
-      [10, 0],
-      [15, null],
-    ]);
+    const table = ActivityTable.fromColumns([12, 10, 15], [1, 0, null]);
     expect(table.size).toBe(3);
     expect([10, 11, 12, 15].map((res) => table.get(res))).toEqual([false, undefined, true, null]);
     expect([9, 11, 16, -1].map((res) => table.has(res))).toEqual([false, false, false, false]);
@@ -22,17 +18,14 @@ describe('ActivityTable', () => {
   });
 
   it('is empty for a snapshot without users', () => {
-    const table = ActivityTable.fromRows([]);
+    const table = ActivityTable.fromColumns([], []);
     expect(table.size).toBe(0);
     expect(table.get(1)).toBeUndefined();
     expect(table.ids()).toEqual([]);
   });
 
   it('survives the trip to another thread as its base and buffer', () => {
-    const table = ActivityTable.fromRows([
-      [7, 1],
-      [9, 0],
-    ]);
+    const table = ActivityTable.fromColumns([7, 9], [1, 0]);
     const copy = structuredClone({ base: table.base, codes: table.codes }, { transfer: [table.codes.buffer as ArrayBuffer] });
     const back = new ActivityTable(copy.base, copy.codes);
     expect([7, 8, 9].map((res) => back.get(res))).toEqual([true, undefined, false]);

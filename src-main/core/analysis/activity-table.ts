@@ -23,21 +23,20 @@ export class ActivityTable {
     return n;
   }
 
-  /** From (resource id, stored `active`: 1, 0 or null) rows. */
-  static fromRows(rows: Iterable<readonly [number, number | null]>): ActivityTable {
-    const ids: number[] = [];
-    const values: number[] = [];
+  /** From parallel columns: resource ids and their stored `active` (1, 0 or null). */
+  static fromColumns(res: readonly number[], active: ReadonlyArray<number | null>): ActivityTable {
     let min = Infinity;
     let max = -Infinity;
-    for (const [res, active] of rows) {
-      ids.push(res);
-      values.push(active === null ? UNKNOWN : active === 1 ? ACTIVE : INACTIVE);
-      if (res < min) min = res;
-      if (res > max) max = res;
+    for (const id of res) {
+      if (id < min) min = id;
+      if (id > max) max = id;
     }
-    const base = ids.length === 0 ? 0 : min;
-    const codes = new Uint8Array(ids.length === 0 ? 0 : max - min + 1);
-    for (let k = 0; k < ids.length; k++) codes[(ids[k] as number) - base] = values[k] as number;
+    const base = res.length === 0 ? 0 : min;
+    const codes = new Uint8Array(res.length === 0 ? 0 : max - min + 1);
+    for (let k = 0; k < res.length; k++) {
+      const value = active[k];
+      codes[(res[k] as number) - base] = value === null ? UNKNOWN : value === 1 ? ACTIVE : INACTIVE;
+    }
     return new ActivityTable(base, codes);
   }
 

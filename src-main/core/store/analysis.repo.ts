@@ -65,17 +65,17 @@ class StoredUser implements SnapshotUser {
   }
 }
 
-/** Every user's resource and `active` in the snapshot of connection @c at run @r: read from the index alone (0005-activity-index). */
-export const ACTIVE_BY_RES_SQL = `SELECT v.resource_id, v.active FROM user_versions v INDEXED BY user_versions_by_run WHERE ${VALID('v', 'c', 'r')}`;
+/**
+ * Every user's resource and `active` in the snapshot of connection @c at run @r, as two JSON arrays:
+ * read from the index alone (0005-activity-index), and one aggregated row parses several times
+ * faster than stepping through 100k rows.
+ */
+export const ACTIVE_BY_RES_SQL = `SELECT json_group_array(v.resource_id), json_group_array(v.active) FROM user_versions v INDEXED BY user_versions_by_run WHERE ${VALID('v', 'c', 'r')}`;
 
 /** Every user of a snapshot, reduced to what lifecycle decisions read: `active` by resource. */
 export function activeByRes(db: Db, ref: SnapshotRef): ActivityTable {
-  return ActivityTable.fromRows(
-    db
-      .prepare(ACTIVE_BY_RES_SQL)
-      .raw()
-      .iterate({ c: ref.connectionId, r: ref.runId }) as IterableIterator<[number, number | null]>,
-  );
+  const [res, active] = db.prepare(ACTIVE_BY_RES_SQL).raw().get({ c: ref.connectionId, r: ref.runId }) as [string, string];
+  return ActivityTable.fromColumns(JSON.parse(res) as number[], JSON.parse(active) as Array<number | null>);
 }
 
 /** Whole user records of one snapshot, read in batches (preload) or one at a time, and kept. */
