@@ -20,15 +20,6 @@ export interface AttributeDifference {
   appValue: string | null;
 }
 
-/**
- * The code points String.prototype.trim removes (WhiteSpace and LineTerminator in ECMA-262): SQL
- * that pre-compares values trims exactly these, so it agrees with normalize().
- */
-export const TRIMMED_CODE_POINTS: readonly number[] = [
-  0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a,
-  0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff,
-];
-
 /** A value as compared: trimmed, and null when blank. */
 export function normalize(value: string | null): string | null {
   if (value === null) return null;

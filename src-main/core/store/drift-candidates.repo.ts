@@ -1,4 +1,4 @@
-import { TRIMMED_CODE_POINTS, type CompiledMapping } from '../analysis/attribute-drift';
+import type { CompiledMapping } from '../analysis/attribute-drift';
 import { standardField, type StandardField } from '../analysis/idp-attribute';
 import { attributeNames } from './attribute-names';
 import type { Db } from './database';
@@ -33,8 +33,13 @@ function idpValueSql(name: string, idpNames: readonly string[]): string | null {
   return codes[0] === undefined ? 'NULL' : `i.attributes_json ->> ${codePath(codes[0])}`;
 }
 
-/** normalize() in SQL: trimmed of exactly what String.prototype.trim removes, and null when blank. */
-const normalizedSql = (value: string): string => `nullif(trim(${value}, char(${TRIMMED_CODE_POINTS.join(', ')})), '')`;
+/**
+ * normalize() in SQL for the common case: trimmed of spaces, and null when blank. App values are
+ * stored trimmed of all whitespace, so an IdP value with other whitespace around it (a tab, a
+ * no-break space) never equals one here and its pair is compared in code, which trims it fully.
+ * trim() with the full set of whitespace code points took half the query's time.
+ */
+const normalizedSql = (value: string): string => `nullif(trim(${value}), '')`;
 
 /**
  * The matched app accounts whose mapped attributes may differ from their identity's: every other
