@@ -1,6 +1,7 @@
+import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { FindingDraft } from '../../src-main/core/analysis/types';
-import type { Db } from '../../src-main/core/store/database';
+import { checkpoint, type Db } from '../../src-main/core/store/database';
 import { markFindingFixed, prepareDraft, recordAnalysis, setFindingStatus } from '../../src-main/core/store/findings.repo';
 import { connection, openTestDb } from '../helpers/store';
 import { useTempDir } from '../helpers/temp-dir';
@@ -136,6 +137,22 @@ describe('recording an analysis', () => {
     expect(history(db, 'b')).toEqual(['open: first seen', 'resolved: drift no longer present', 'open: drift is back']);
     expect(rows(db).c?.status).toBe('resolved');
     expect(rows(db).w?.status).toBe('open');
+    db.close();
+  });
+
+  it('commits without checkpointing the WAL, and leaves the checkpoint threshold as it was', () => {
+    const db = openTestDb(tempDir());
+    const app = connection(db, 'CRM', 'app');
+    // Every commit over one page would copy the WAL into the database.
+    db.pragma('wal_autocheckpoint = 1');
+    checkpoint(db);
+    const size = (): number => statSync(db.name).size;
+    const before = size();
+    record(db, app, { idp: 1, app: 1 }, Array.from({ length: 300 }, (_, k) => draft(`k${k}`, `${k} `.repeat(200))));
+    expect(size()).toBe(before);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1);
+    checkpoint(db);
+    expect(size()).toBeGreaterThan(before);
     db.close();
   });
 });

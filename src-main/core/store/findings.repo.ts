@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import type { FindingDto, FindingStatus, FindingType, Severity } from '../../contract/findings';
 import type { FindingDraft } from '../analysis/types';
-import type { Db } from './database';
+import { withoutCheckpoint, type Db } from './database';
 
 export interface AnalysisRecord {
   appConnectionId: number;
@@ -77,9 +77,10 @@ function content(d: FindingDraft, details: string, contentHash: string): Array<s
  * new drift opens a finding, drift that is gone resolves it, drift that comes back reopens it.
  * A finding fixed by Driftline stays `fixed` until a newer app snapshot confirms (resolved) or
  * contradicts (reopened) the fix. Accepted findings stay accepted while the drift lasts.
+ * The commit leaves the WAL checkpoint to after the analysis (withoutCheckpoint).
  */
 export function recordAnalysis(db: Db, rec: AnalysisRecord): { analysisId: number; counts: AnalysisCounts } {
-  return db.transaction(() => {
+  return withoutCheckpoint(db, () => {
     const now = new Date().toISOString();
     const existing = new Map(
       (
@@ -168,7 +169,7 @@ export function recordAnalysis(db: Db, rec: AnalysisRecord): { analysisId: numbe
         .run(rec.appConnectionId, rec.idpRunId, rec.appRunId, now, JSON.stringify(counts), JSON.stringify(rec.notes)).lastInsertRowid,
     );
     return { analysisId, counts };
-  })();
+  });
 }
 
 export interface FindingFilter {

@@ -3,7 +3,7 @@ import type { ErrorInfo } from '../../contract/errors';
 import type { ScimAppConfig } from '../config/schema';
 import { analyzeApp, type AnalysisOutcome, type AnalyzeTarget } from '../findings/analyze-app';
 import type { Coverage, GroupRecord, SnapshotSink, UserRecord } from '../model';
-import { openBulkConnection, type Db, type OpenOptions } from './database';
+import { checkpoint, openBulkConnection, type Db, type OpenOptions } from './database';
 import { beginRun, completeRun, failRun } from './runs.repo';
 import { defaultAnalysisThread } from './analysis-thread';
 import type { Writable } from './raw-chunks';
@@ -42,6 +42,8 @@ export interface WritableSink {
 /** The store as its own thread drives it (snapshot-worker.ts). */
 export interface LocalSnapshotStore extends Omit<SnapshotStore, 'sink'> {
   sink(runId: number, connectionId: number): Promise<WritableSink>;
+  /** Copies the WAL into the database: analyses commit without it, and the store's thread runs it once their outcome is sent. */
+  checkpoint(): void;
 }
 
 /** Rows written before the open batch transaction commits, and the longest it stays open. */
@@ -142,6 +144,10 @@ export function openLocalStore(file: string, options: Pick<OpenOptions, 'nativeB
     analyze(app, idp) {
       batch.flush();
       return analyzeApp(db, app, idp, helper);
+    },
+    checkpoint() {
+      batch.flush();
+      checkpoint(db);
     },
     async close() {
       batch.flush();
