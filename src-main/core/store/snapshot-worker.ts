@@ -59,13 +59,13 @@ function enqueue(port: MessagePort, req: StoreRequest): void {
     }
     port.postMessage(reply);
     // The analysis's commit left the WAL as it was; copying it into the database is no longer on
-    // the caller's wait, and still comes before the next request. A checkpoint that fails loses
-    // nothing: the next commit over the threshold runs one.
+    // the caller's wait, and still comes before the next request.
     if (req.method === 'analyze') {
       try {
         store.checkpoint();
       } catch {
-        // Nothing to report: see above.
+        // Ignored on purpose: a checkpoint that fails loses nothing, and the next commit over the
+        // threshold runs one.
       }
     }
   });
