@@ -54,15 +54,20 @@ export function openReadConnection(file: string, options: Pick<OpenOptions, 'nat
   return db;
 }
 
-/** Runs one transaction with synchronous=FULL on a connection that normally commits with less. */
-export function durably<T>(db: Db, work: () => T): T {
-  const previous = db.pragma('synchronous', { simple: true }) as number;
-  db.pragma('synchronous = FULL');
+/** Runs one transaction with a connection setting changed, and restores the setting after it. */
+function transactionWith<T>(db: Db, pragma: 'synchronous' | 'wal_autocheckpoint', value: string | number, work: () => T): T {
+  const previous = db.pragma(pragma, { simple: true }) as number;
+  db.pragma(`${pragma} = ${value}`);
   try {
     return db.transaction(work)();
   } finally {
-    db.pragma(`synchronous = ${previous}`);
+    db.pragma(`${pragma} = ${previous}`);
   }
+}
+
+/** Runs one transaction with synchronous=FULL on a connection that normally commits with less. */
+export function durably<T>(db: Db, work: () => T): T {
+  return transactionWith(db, 'synchronous', 'FULL', work);
 }
 
 /**
@@ -72,13 +77,7 @@ export function durably<T>(db: Db, work: () => T): T {
  * once the analysis's outcome is out (snapshot-worker), and any later commit would.
  */
 export function withoutCheckpoint<T>(db: Db, work: () => T): T {
-  const previous = db.pragma('wal_autocheckpoint', { simple: true }) as number;
-  db.pragma('wal_autocheckpoint = 0');
-  try {
-    return db.transaction(work)();
-  } finally {
-    db.pragma(`wal_autocheckpoint = ${previous}`);
-  }
+  return transactionWith(db, 'wal_autocheckpoint', 0, work);
 }
 
 /** Copies what it can of the WAL into the database without waiting for readers or writers. */
