@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { startChild, type RunningChild } from '../helpers/child-process';
 import { useTempDir } from '../helpers/temp-dir';
 
@@ -29,15 +29,6 @@ function alive(pid: number): boolean {
   }
 }
 
-async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (condition()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return condition();
-}
-
 /** `driftline serve` through the launcher, once it has printed its URL; with the worker's pid. */
 async function startServe(dataDir: string): Promise<{ launcher: RunningChild; worker: number }> {
   const launcher = startChild(process.execPath, [BIN, 'serve', '--data', dataDir]);
@@ -61,7 +52,7 @@ describe('bin/driftline.js (the launcher)', () => {
       expect(childPids(worker)).toEqual([]);
 
       expect(await launcher.stop(10_000)).toEqual({ code: 0, signal: null });
-      expect(await waitUntil(() => !alive(worker), 5000)).toBe(true);
+      await vi.waitFor(() => expect(alive(worker)).toBe(false), { timeout: 5000, interval: 50 });
     } finally {
       await launcher.stop();
     }
@@ -72,7 +63,7 @@ describe('bin/driftline.js (the launcher)', () => {
     try {
       launcher.process.kill('SIGKILL');
       expect(await launcher.closed).toEqual({ code: null, signal: 'SIGKILL' });
-      expect(await waitUntil(() => !alive(worker), 10_000)).toBe(true);
+      await vi.waitFor(() => expect(alive(worker)).toBe(false), { timeout: 10_000, interval: 50 });
     } finally {
       await launcher.stop();
       if (alive(worker)) process.kill(worker, 'SIGKILL');
