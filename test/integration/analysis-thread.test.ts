@@ -18,6 +18,11 @@ const config = scimAppSchema.parse({
   type: 'scim',
   baseUrl: 'https://crm.example.com/scim/v2',
   auth: { type: 'bearer', token: { env: 'X' } },
+  // Two rules: the helper thread joins the second while the analysis thread joins the first.
+  match: [
+    { app: 'externalId', idp: 'id' },
+    { app: 'userName', idp: 'userName' },
+  ],
   groups: { match: 'displayName' },
 });
 
@@ -28,11 +33,25 @@ async function membershipFindings(threaded: boolean): Promise<string[]> {
   const people = ['ann', 'bob', 'cy', 'dee'];
   await completeSnapshot(db, idp, {
     users: people.map((p) => user(`i-${p}`, { userName: `${p}@x.com` })),
-    groups: [group('ig1', 'Sales', ['i-ann', 'i-bob']), group('ig2', 'Ops', ['i-cy', 'i-dee'])],
+    groups: [
+      group('ig1', 'Sales', ['i-ann', 'i-bob']),
+      group('ig2', 'Ops', ['i-cy', 'i-dee']),
+      group('ig3', 'Eng', ['i-ann', 'i-dee']),
+      group('ig4', 'HR', ['i-bob']),
+      group('ig5', 'Legal', []),
+    ],
   });
+  // Ann's account is matched by its externalId, the others by userName; five mapped groups come
+  // back from the helper thread in several parts.
   await completeSnapshot(db, app, {
-    users: people.map((p) => user(`a-${p}`, { userName: `${p}@x.com` })),
-    groups: [group('ag1', 'Sales', ['a-ann', 'a-cy']), group('ag2', 'Ops', ['a-cy'])],
+    users: people.map((p) => user(`a-${p}`, { userName: `${p}@x.com`, ...(p === 'ann' ? { externalId: 'i-ann' } : {}) })),
+    groups: [
+      group('ag1', 'Sales', ['a-ann', 'a-cy']),
+      group('ag2', 'Ops', ['a-cy']),
+      group('ag3', 'Eng', ['a-ann', 'a-dee']),
+      group('ag4', 'HR', []),
+      group('ag5', 'Legal', ['a-dee']),
+    ],
   });
   const helper = threaded ? threadedAnalysisThread(workerFile ?? '', db.name, {}) : inlineAnalysisThread(db);
   try {
@@ -49,7 +68,13 @@ describe('analysis helper thread', () => {
   it('finds what the analysis thread finds', async () => {
     expect(workerFile, 'run `npm run build` first').not.toBeNull();
     const inline = await membershipFindings(false);
-    expect(inline).toEqual(['missing_membership Ops dee@x.com', 'missing_membership Sales bob@x.com', 'stale_membership Sales cy@x.com']);
+    expect(inline).toEqual([
+      'missing_membership HR bob@x.com',
+      'missing_membership Ops dee@x.com',
+      'missing_membership Sales bob@x.com',
+      'stale_membership Legal dee@x.com',
+      'stale_membership Sales cy@x.com',
+    ]);
     expect(await membershipFindings(true)).toEqual(inline);
   });
 

@@ -85,8 +85,7 @@ export function* staleMembershipFindings(
 
 /**
  * Missing memberships, (app group, IdP person) expected from the IdP with none of the person's
- * accounts in the app group, as findings. Yielded one at a time, so a caller can record each as it
- * comes instead of holding tens of thousands in memory.
+ * accounts in the app group, as findings.
  */
 export function* missingMembershipFindings(
   input: MembershipFindingInput,

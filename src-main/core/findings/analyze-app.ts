@@ -5,7 +5,7 @@ import { missingMembershipFindings, orphanedGroupFindings, staleMembershipFindin
 import type { SnapshotUser } from '../analysis/types';
 import { userFindings } from '../analysis/user-findings';
 import type { ScimAppConfig } from '../config/schema';
-import { groupMembers, ruleCandidates, snapshotGroups, unreadGroups, userDirectory } from '../store/analysis.repo';
+import { ensureRuleIndexes, groupMembers, ruleCandidates, snapshotGroups, unreadGroups, userDirectory } from '../store/analysis.repo';
 import { driftCandidates } from '../store/drift-candidates.repo';
 import type { PairsJson, SnapshotRef } from '../store/snapshot-sql';
 import { inlineAnalysisThread, type AnalysisThread } from '../store/analysis-thread';
@@ -23,16 +23,25 @@ export type AnalysisOutcome =
   | { app: string; analyzed: true; analysisId: number; counts: AnalysisCounts; notes: string[]; idpRunId: number; appRunId: number }
   | { app: string; analyzed: false; reason: string };
 
-function* mapIterable<T, U>(items: Iterable<T>, fn: (item: T) => U): Generator<U> {
-  for (const item of items) yield fn(item);
-}
+const PAIRS_SLICE = 4096;
 
-/** The matched pairs as SQL reads them; the 100k pieces die here instead of living through the analysis. */
+/**
+ * The matched pairs as SQL reads them, written in slices: 100k two-element arrays alive at once made
+ * a young-generation collection copy them all (~40 ms), where a slice's arrays die young.
+ */
 function pairsJson(correlation: Correlation): PairsJson {
-  const matched: Array<[number, number]> = [];
-  correlation.forEachMatch((a, i) => matched.push([a, i]));
-  // JSON.stringify writes small-integer arrays about twice as fast as template strings joined.
-  return JSON.stringify(matched);
+  const slices: string[] = [];
+  let slice: Array<[number, number]> = [];
+  const flush = (): void => {
+    // JSON.stringify writes small-integer arrays about twice as fast as template strings joined.
+    if (slice.length > 0) slices.push(JSON.stringify(slice).slice(1, -1));
+    slice = [];
+  };
+  correlation.forEachMatch((a, i) => {
+    if (slice.push([a, i]) === PAIRS_SLICE) flush();
+  });
+  flush();
+  return `[${slices.join(',')}]`;
 }
 
 /** The scope predicate for an app: everyone, or members of the named IdP groups. */
@@ -79,19 +88,24 @@ export async function analyzeApp(
   const refs = { app: { connectionId: app.connectionId, runId: appRun.id }, idp: { connectionId: idp.connectionId, runId: idpRun.id } };
   const names = { app: app.name, idp: idp.name };
   const notes: string[] = [];
-  // Lists of drafts, and generators the store drains while it records them.
+  // Lists of drafts, recorded in this order.
   const drafts: Array<Iterable<PreparedDraft>> = [];
   const noCoverage: Coverage = { users: false, inactiveUsers: false, groups: false, memberships: 'none', notes: [] };
   const coverage = { app: appRun.coverage ?? noCoverage, idp: idpRun.coverage ?? noCoverage };
 
+  const rules = app.config.match.map(compileRule);
+  // The helper thread joins the later rules while this one joins the first; both read through the
+  // rules' indexes, made here on the write connection.
+  ensureRuleIndexes(db, rules);
+  const laterRules = rules.length > 1 ? helper.ruleCandidates(refs.app, refs.idp, rules.slice(1)) : Promise.resolve([]);
   const activity = helper.activity(refs.app, refs.idp);
   // Worked out by the helper thread while this one correlates the accounts.
   const plan = app.config.groups ? helper.groupPlan({ ...refs, groups: app.config.groups, coverage, names }) : null;
   // Observed below; a failure before then must not surface as an unhandled rejection.
+  laterRules.catch(() => undefined);
   activity.catch(() => undefined);
   plan?.catch(() => undefined);
-  const rules = app.config.match.map(compileRule);
-  const candidatesByRule = ruleCandidates(db, refs.app, refs.idp, rules);
+  const candidatesByRule = [...ruleCandidates(db, refs.app, refs.idp, rules.slice(0, 1)), ...(await laterRules)];
   const correlation = correlate(rules.map((rule, k) => ({ label: rule.label, pairs: candidatesByRule[k] ?? { app: [], idp: [] } })));
   const pairs = pairsJson(correlation);
   const groups = plan && (await plan);
@@ -100,8 +114,6 @@ export async function analyzeApp(
   // thread works out the missing ones.
   const diffInput = groups?.comparable ? { app: refs.app, idp: refs.idp, pairs, groupPairs: JSON.stringify(groups.comparable) } : null;
   const diff = diffInput && { stale: helper.staleMemberships(diffInput), missing: helper.missingMemberships(diffInput) };
-  diff?.stale.catch(() => undefined);
-  diff?.missing.catch(() => undefined);
 
   // Everyone is held as `active` by resource; whole records are read only for the users findings are about.
   const { app: appUsers, idp: idpUsers } = await activity;
@@ -157,14 +169,16 @@ export async function analyzeApp(
       idpUser,
       accountOf,
     };
-    const stale = await diff.stale;
-    appDirectory.preload(stale.map(([, u]) => u).filter((u) => appUsers.has(u)));
-    // Prepared while the helper thread is still on the missing memberships.
-    drafts.push(Array.from(staleMembershipFindings(input, stale), prepareDraft));
-    const missing = await diff.missing;
-    appDirectory.preload(missing.flatMap(([, i]) => accountOf(i) ?? []));
-    idpDirectory.preload(missing.map(([, i]) => i));
-    drafts.push(mapIterable(missingMembershipFindings(input, missing), prepareDraft));
+    // Each part becomes findings as it comes, while the helper thread works out the next.
+    for await (const stale of diff.stale) {
+      appDirectory.preload(stale.map(([, u]) => u).filter((u) => appUsers.has(u)));
+      drafts.push(Array.from(staleMembershipFindings(input, stale), prepareDraft));
+    }
+    for await (const missing of diff.missing) {
+      appDirectory.preload(missing.flatMap(([, i]) => accountOf(i) ?? []));
+      idpDirectory.preload(missing.map(([, i]) => i));
+      drafts.push(Array.from(missingMembershipFindings(input, missing), prepareDraft));
+    }
   }
   if (groups && coverage.idp.groups && !app.config.groups?.only) {
     drafts.push(orphanedGroupFindings(app.connectionId, names, groups.appGroups, groups.pairs).map(prepareDraft));

@@ -3,7 +3,8 @@ import { ActivityTable } from '../analysis/activity-table';
 import { DriftlineError } from '../errors';
 import { builtWorkerFile } from '../util/built-worker';
 import { createCallChannel, type CallChannel } from '../util/call-channel';
-import { activeByRes } from './analysis.repo';
+import type { CandidatePairs } from '../analysis/correlate';
+import { activeByRes, parseRuleJoin, ruleJoin, type RuleJoin, type RuleKeys } from './analysis.repo';
 import { groupPlan, type GroupPlan, type GroupPlanInput } from './group-plan.repo';
 import { missingMemberships, staleMemberships, type MembershipDiffInput, type MembershipPairs } from './membership-diff.repo';
 import type { SnapshotRef } from './snapshot-sql';
@@ -19,27 +20,42 @@ export interface SnapshotActivity {
  * starts them early and collects them when it needs them.
  */
 export interface AnalysisThread {
+  /** Correlation rules' candidate pairs (ruleJoin); the analysis has run ensureRuleIndexes for them. */
+  ruleCandidates(app: SnapshotRef, idp: SnapshotRef, rules: readonly RuleKeys[]): Promise<CandidatePairs[]>;
   activity(app: SnapshotRef, idp: SnapshotRef): Promise<SnapshotActivity>;
   groupPlan(input: GroupPlanInput): Promise<GroupPlan>;
-  /** Calls are answered in the order they were made: stale first, if asked first. */
-  staleMemberships(input: MembershipDiffInput): Promise<MembershipPairs>;
-  missingMemberships(input: MembershipDiffInput): Promise<MembershipPairs>;
+  /**
+   * Calls are answered in the order they were made: stale first, if asked first. Each answer comes
+   * in parts (ranges of the mapped groups) as they are worked out.
+   */
+  staleMemberships(input: MembershipDiffInput): AsyncIterable<MembershipPairs>;
+  missingMemberships(input: MembershipDiffInput): AsyncIterable<MembershipPairs>;
   close(): Promise<void>;
+}
+
+/** Worked out now, like a call to the helper thread; read as the helper thread's parts are. */
+function partsOf<T>(work: (onPart: (part: T) => void) => void): AsyncIterable<T> {
+  const parts: T[] = [];
+  work((part) => parts.push(part));
+  return (async function* () {
+    yield* parts;
+  })();
 }
 
 /** In this thread, on the analysis connection (runs from sources). */
 export function inlineAnalysisThread(db: Db): AnalysisThread {
   return {
+    ruleCandidates: (app, idp, rules) => Promise.resolve(rules.map((rule) => parseRuleJoin(ruleJoin(db, app, idp, rule)))),
     activity: (app, idp) => Promise.resolve({ app: activeByRes(db, app), idp: activeByRes(db, idp) }),
     groupPlan: (input) => Promise.resolve(groupPlan(db, input)),
-    staleMemberships: (input) => Promise.resolve(staleMemberships(db, input)),
-    missingMemberships: (input) => Promise.resolve(missingMemberships(db, input)),
+    staleMemberships: (input) => partsOf((onPart) => staleMemberships(db, input, onPart)),
+    missingMemberships: (input) => partsOf((onPart) => missingMemberships(db, input, onPart)),
     close: () => Promise.resolve(),
   };
 }
 
 /** What the helper thread answers (analysis-worker.ts). */
-export type AnalysisMethod = 'activity' | 'groupPlan' | 'staleMemberships' | 'missingMemberships';
+export type AnalysisMethod = 'ruleCandidates' | 'activity' | 'groupPlan' | 'staleMemberships' | 'missingMemberships';
 
 /** An ActivityTable as it crosses threads: its buffer moves instead of being copied. */
 export interface PackedActivity {
@@ -70,16 +86,20 @@ export function threadedAnalysisThread(workerFile: string, file: string, options
     current = { worker, channel };
     return channel;
   };
-  const call = <T>(method: AnalysisMethod, ...args: unknown[]): Promise<T> => (current?.channel ?? start()).call<T>(method, ...args);
+  const channel = (): CallChannel<AnalysisMethod> => current?.channel ?? start();
+  const call = <T>(method: AnalysisMethod, ...args: unknown[]): Promise<T> => channel().call<T>(method, ...args);
   start();
   return {
+    async ruleCandidates(app, idp, rules) {
+      return (await call<RuleJoin[]>('ruleCandidates', app, idp, rules)).map(parseRuleJoin);
+    },
     async activity(app, idp) {
       const packed = await call<{ app: PackedActivity; idp: PackedActivity }>('activity', app, idp);
       return { app: unpack(packed.app), idp: unpack(packed.idp) };
     },
     groupPlan: (input) => call<GroupPlan>('groupPlan', input),
-    staleMemberships: (input) => call<MembershipPairs>('staleMemberships', input),
-    missingMemberships: (input) => call<MembershipPairs>('missingMemberships', input),
+    staleMemberships: (input) => channel().stream<MembershipPairs>('staleMemberships', input),
+    missingMemberships: (input) => channel().stream<MembershipPairs>('missingMemberships', input),
     async close() {
       const worker = current?.worker;
       current = null;

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { toErrorInfo } from '../errors';
 import type { CallReply, CallRequest } from '../util/call-channel';
-import { activeByRes } from './analysis.repo';
+import { activeByRes, ruleJoin, type RuleKeys } from './analysis.repo';
 import type { AnalysisMethod, PackedActivity } from './analysis-thread';
 import { openReadConnection } from './database';
 import { groupPlan, type GroupPlanInput } from './group-plan.repo';
@@ -14,8 +14,13 @@ import type { SnapshotRef } from './snapshot-sql';
 const { file, nativeBinding } = workerData as { file: string; nativeBinding?: string };
 const db = openReadConnection(file, nativeBinding ? { nativeBinding } : {});
 
-function run(req: CallRequest<AnalysisMethod>): { value: unknown; transfer: ArrayBuffer[] } {
+/** Answers a call; streamed answers send their parts through `part` and end with a null value. */
+function run(req: CallRequest<AnalysisMethod>, part: (value: unknown) => void): { value: unknown; transfer: ArrayBuffer[] } {
   switch (req.method) {
+    case 'ruleCandidates': {
+      const [appRef, idpRef, rules] = req.args as [SnapshotRef, SnapshotRef, RuleKeys[]];
+      return { value: rules.map((rule) => ruleJoin(db, appRef, idpRef, rule)), transfer: [] };
+    }
     case 'activity': {
       const [appRef, idpRef] = req.args as [SnapshotRef, SnapshotRef];
       const app = activeByRes(db, appRef);
@@ -27,15 +32,17 @@ function run(req: CallRequest<AnalysisMethod>): { value: unknown; transfer: Arra
     case 'groupPlan':
       return { value: groupPlan(db, req.args[0] as GroupPlanInput), transfer: [] };
     case 'staleMemberships':
-      return { value: staleMemberships(db, req.args[0] as MembershipDiffInput), transfer: [] };
+      staleMemberships(db, req.args[0] as MembershipDiffInput, part);
+      return { value: null, transfer: [] };
     case 'missingMemberships':
-      return { value: missingMemberships(db, req.args[0] as MembershipDiffInput), transfer: [] };
+      missingMemberships(db, req.args[0] as MembershipDiffInput, part);
+      return { value: null, transfer: [] };
   }
 }
 
 parentPort?.on('message', (req: CallRequest<AnalysisMethod>) => {
   try {
-    const { value, transfer } = run(req);
+    const { value, transfer } = run(req, (value) => parentPort?.postMessage({ id: req.id, ok: true, value, part: true } satisfies CallReply));
     parentPort?.postMessage({ id: req.id, ok: true, value } satisfies CallReply, transfer);
   } catch (err) {
     parentPort?.postMessage({ id: req.id, ok: false, error: toErrorInfo(err) } satisfies CallReply);

@@ -178,33 +178,41 @@ export interface RuleKeys {
 }
 
 /**
- * Candidate pairs for each correlation rule, in order, as joins of the two snapshots on the rule's
- * keys: the app snapshot is scanned once per rule, and each key is looked up in the IdP snapshot
- * through the index built at ingest (named explicitly, so the plan never depends on planner
- * statistics). The key indexes cover the run range and the resource, so neither side reads table
- * rows. An account with a candidate under one rule is decided by it (see correlate), so later
- * rules skip it.
+ * Creates what a rule's join reads that ingest does not keep until some rule needs it (the email
+ * index), on the write connection: before any connection joins on the rules.
  */
-export function ruleCandidates(db: Db, app: SnapshotRef, idp: SnapshotRef, rules: readonly RuleKeys[]): CandidatePairs[] {
+export function ensureRuleIndexes(db: Db, rules: readonly RuleKeys[]): void {
   if (rules.some((r) => r.fold && (r.appKey === 'email' || r.idpKey === 'email'))) db.exec(EMAIL_INDEX);
-  db.exec('CREATE TEMP TABLE IF NOT EXISTS decided (app_res INTEGER PRIMARY KEY)');
-  try {
-    return rules.map((rule, k) => {
-      const [appJson, idpJson] = ruleJoin(db, app, idp, rule, k > 0);
-      if (k < rules.length - 1) db.prepare('INSERT OR IGNORE INTO temp.decided SELECT value FROM json_each(?)').run(appJson);
-      return { app: JSON.parse(appJson) as number[], idp: JSON.parse(idpJson) as number[] };
-    });
-  } finally {
-    db.exec('DELETE FROM temp.decided');
-  }
 }
 
 /**
- * One rule's candidate pairs as two JSON arrays (app resources, IdP resources, in step): on 100k
- * pairs, two aggregated strings parse in a few milliseconds where stepping through the rows took
- * about 80 ms more.
+ * Candidate pairs for each correlation rule, as joins of the two snapshots on the rule's keys: the
+ * app snapshot is scanned once per rule, and each key is looked up in the IdP snapshot through the
+ * index built at ingest (named explicitly, so the plan never depends on planner statistics). The
+ * key indexes cover the run range and the resource, so neither side reads table rows. Each rule
+ * covers every account, so rules can be joined on different threads: the first rule with a
+ * candidate for an account decides it (see correlate), and skipping decided accounts in SQL cost
+ * as much as it saved.
  */
-function ruleJoin(db: Db, app: SnapshotRef, idp: SnapshotRef, rule: RuleKeys, skipDecided: boolean): [app: string, idp: string] {
+export function ruleCandidates(db: Db, app: SnapshotRef, idp: SnapshotRef, rules: readonly RuleKeys[]): CandidatePairs[] {
+  ensureRuleIndexes(db, rules);
+  return rules.map((rule) => parseRuleJoin(ruleJoin(db, app, idp, rule)));
+}
+
+/** One rule's candidate pairs as ruleJoin gives them. */
+export function parseRuleJoin([app, idp]: RuleJoin): CandidatePairs {
+  return { app: JSON.parse(app) as number[], idp: JSON.parse(idp) as number[] };
+}
+
+/** One rule's candidate pairs as two JSON arrays (app resources, IdP resources, in step). */
+export type RuleJoin = [app: string, idp: string];
+
+/**
+ * One rule's candidate pairs, on a connection where ensureRuleIndexes has run: on 100k pairs, two
+ * aggregated strings parse in a few milliseconds where stepping through the rows took about 80 ms
+ * more, and cross threads as two copies.
+ */
+export function ruleJoin(db: Db, app: SnapshotRef, idp: SnapshotRef, rule: RuleKeys): RuleJoin {
   const a = keyColumn('a', 'ra', rule.appKey, rule.fold);
   const i = keyColumn('i', 'ri', rule.idpKey, rule.fold);
   const appResources = rule.appKey === 'id' ? 'JOIN resources ra ON ra.id = a.resource_id' : '';
@@ -217,12 +225,11 @@ function ruleJoin(db: Db, app: SnapshotRef, idp: SnapshotRef, rule: RuleKeys, sk
     SELECT a.resource_id AS app_res, i.resource_id AS idp_res
     FROM user_versions a INDEXED BY ${a.index ?? 'user_versions_by_run'} ${appResources}
     ${idpSide}
-    WHERE ${VALID('a', 'ac', 'ar')} AND ${a.expr} IS NOT NULL
-    ${skipDecided ? 'AND NOT EXISTS (SELECT 1 FROM temp.decided d WHERE d.app_res = a.resource_id)' : ''})`;
+    WHERE ${VALID('a', 'ac', 'ar')} AND ${a.expr} IS NOT NULL)`;
   return db
     .prepare(sql)
     .raw()
-    .get({ ac: app.connectionId, ar: app.runId, ic: idp.connectionId, ir: idp.runId }) as [string, string];
+    .get({ ac: app.connectionId, ar: app.runId, ic: idp.connectionId, ir: idp.runId }) as RuleJoin;
 }
 
 /** One user or group of a connection as a given run saw it, with its raw JSON. */

@@ -39,17 +39,24 @@ function draftHash(d: FindingDraft, details: string): string {
   return hash('sha256', `${JSON.stringify(fields)}\n${details}`, 'hex').slice(0, 32);
 }
 
-/** A draft with what recording stores and compares worked out: its details as JSON and its content hash. */
+/**
+ * A draft as recording stores and compares it: its columns, details as JSON, and its content hash.
+ * The draft's own objects are not kept: tens of thousands of them alive until the recording made
+ * every young-generation collection copy them.
+ */
 export interface PreparedDraft {
-  draft: FindingDraft;
-  details: string;
+  key: string;
+  type: FindingType;
+  /** The CONTENT_COLUMNS values, in that order. */
+  content: Array<string | null>;
   contentHash: string;
 }
 
 /** Done before the recording transaction where it can be: the analysis prepares drafts while it waits for the helper thread. */
-export function prepareDraft(draft: FindingDraft): PreparedDraft {
-  const details = JSON.stringify(draft.details);
-  return { draft, details, contentHash: draftHash(draft, details) };
+export function prepareDraft(d: FindingDraft): PreparedDraft {
+  const details = JSON.stringify(d.details);
+  const contentHash = draftHash(d, details);
+  return { key: d.key, type: d.type, content: content(d, details, contentHash), contentHash };
 }
 
 /** The columns a finding's content fills, in the order content() lists them. */
@@ -119,13 +126,13 @@ export function recordAnalysis(db: Db, rec: AnalysisRecord): { analysisId: numbe
     );
     const counts: AnalysisCounts = { opened: 0, reopened: 0, stillOpen: 0, resolved: 0, byType: {} };
     const present = new Set<string>();
-    for (const { draft: d, details, contentHash } of rec.drafts) {
+    for (const d of rec.drafts) {
       if (present.has(d.key)) continue;
       present.add(d.key);
       counts.byType[d.type] = (counts.byType[d.type] ?? 0) + 1;
       const old = existing.get(d.key);
       if (!old) {
-        insert.run(d.key, rec.appConnectionId, d.type, now, now, rec.idpRunId, rec.appRunId, ...content(d, details, contentHash));
+        insert.run(d.key, rec.appConnectionId, d.type, now, now, rec.idpRunId, rec.appRunId, ...d.content);
         counts.opened++;
         continue;
       }
@@ -144,12 +151,12 @@ export function recordAnalysis(db: Db, rec: AnalysisRecord): { analysisId: numbe
         counts.reopened++;
       } else if (old.status === 'open') {
         counts.stillOpen++;
-        if (old.contentHash === contentHash) {
+        if (old.contentHash === d.contentHash) {
           unchanged.push(old.id);
           continue;
         }
       }
-      update.run(status, now, rec.idpRunId, status === 'fixed' ? old.appRunId : rec.appRunId, ...content(d, details, contentHash), old.id);
+      update.run(status, now, rec.idpRunId, status === 'fixed' ? old.appRunId : rec.appRunId, ...d.content, old.id);
     }
     touch.run(now, rec.idpRunId, rec.appRunId, JSON.stringify(unchanged));
     db.prepare(`INSERT INTO finding_events (finding_id, at, status, note) SELECT id, ?, 'open', 'first seen' FROM findings WHERE id > ? ORDER BY id`).run(

@@ -11,7 +11,8 @@ export interface CallRequest<M extends string = string> {
   args: unknown[];
 }
 
-export type CallReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: ErrorInfo };
+/** A reply with `part` set is one part of a streamed answer; the call's last reply ends it. */
+export type CallReply = { id: number; ok: true; value: unknown; part?: true } | { id: number; ok: false; error: ErrorInfo };
 
 /** The sending end: a Worker seen from its parent, or a MessagePort. */
 export interface ChannelEndpoint {
@@ -23,6 +24,11 @@ export interface CallChannel<M extends string> {
   call<T>(method: M, ...args: unknown[]): Promise<T>;
   /** A call whose arguments hold these buffers: they move to the far side instead of being copied, and are unusable here afterwards. */
   callTransferring<T>(method: M, transfer: readonly ArrayBuffer[], ...args: unknown[]): Promise<T>;
+  /**
+   * A call the far side answers in parts (replies with `part` set), ended by its last reply, whose
+   * value is not a part. Sent at once, like any call; the parts wait here until they are read.
+   */
+  stream<T>(method: M, ...args: unknown[]): AsyncIterable<T>;
   /** Fails every pending and later call with `reason` (the far side is gone). */
   fail(reason: Error): void;
   /** Why the channel failed, or null while it works. */
@@ -31,7 +37,7 @@ export interface CallChannel<M extends string> {
 
 /** Calls resolve with the far side's value, or reject with its error rebuilt as a DriftlineError. */
 export function createCallChannel<M extends string>(endpoint: ChannelEndpoint): CallChannel<M> {
-  const pending = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
+  const pending = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void; part?(v: unknown): void }>();
   let nextId = 1;
   let dead: Error | null = null;
 
@@ -39,23 +45,64 @@ export function createCallChannel<M extends string>(endpoint: ChannelEndpoint): 
     const reply = message as CallReply;
     const p = pending.get(reply.id);
     if (!p) return;
+    if (reply.ok && reply.part) {
+      p.part?.(reply.value);
+      return;
+    }
     pending.delete(reply.id);
     if (reply.ok) p.resolve(reply.value);
     else p.reject(fromErrorInfo(reply.error));
   });
 
-  const callTransferring = <T>(method: M, transfer: readonly ArrayBuffer[], ...args: unknown[]): Promise<T> => {
+  const send = <T>(method: M, transfer: readonly ArrayBuffer[], args: unknown[], part?: (v: unknown) => void): Promise<T> => {
     if (dead) return Promise.reject(dead);
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject, ...(part ? { part } : {}) });
       endpoint.postMessage({ id, method, args } satisfies CallRequest<M>, transfer);
     });
+  };
+  const callTransferring = <T>(method: M, transfer: readonly ArrayBuffer[], ...args: unknown[]): Promise<T> => send<T>(method, transfer, args);
+
+  const stream = <T>(method: M, ...args: unknown[]): AsyncIterable<T> => {
+    const parts: T[] = [];
+    let end: { failed: false } | { failed: true; error: unknown } | null = null;
+    let wake: (() => void) | null = null;
+    const notify = (): void => {
+      wake?.();
+      wake = null;
+    };
+    send(method, [], args, (part) => {
+      parts.push(part as T);
+      notify();
+    }).then(
+      () => {
+        end = { failed: false };
+        notify();
+      },
+      (error: unknown) => {
+        end = { failed: true, error };
+        notify();
+      },
+    );
+    return {
+      async *[Symbol.asyncIterator]() {
+        for (;;) {
+          const next = parts.shift();
+          if (next !== undefined) yield next;
+          else if (end) {
+            if (end.failed) throw end.error;
+            return;
+          } else await new Promise<void>((resolve) => (wake = resolve));
+        }
+      },
+    };
   };
 
   return {
     call: (method, ...args) => callTransferring(method, [], ...args),
     callTransferring,
+    stream,
     fail(reason) {
       dead ??= reason;
       for (const p of pending.values()) p.reject(dead);
