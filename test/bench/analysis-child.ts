@@ -23,11 +23,10 @@ async function analyze(req: AnalyzeRequest): Promise<AnalysisFigures> {
       sqliteStatsMs = performance.now() - t;
     }
     // After a sync the product analyses in a store thread that is running already, with the analysis
-    // helper thread it starts when it opens; this one has just been started. Its start (a thread, its
-    // modules, the database) is timed on its own: a call for a connection without runs answers as
-    // soon as the thread does, and touches no snapshot.
+    // helper thread it starts when it opens; these have just been started. Their start (threads,
+    // modules, the database) is timed on its own.
     const starting = performance.now();
-    await store.analyze({ ...req.app, connectionId: -1 }, req.idp);
+    await store.ready();
     const storeReadyMs = performance.now() - starting;
     globalThis.gc?.();
     const started = performance.now();

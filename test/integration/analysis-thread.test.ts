@@ -78,9 +78,21 @@ describe('analysis helper thread', () => {
     expect(await membershipFindings(true)).toEqual(inline);
   });
 
+  it('is ready once its thread has opened the database', async () => {
+    const db = openTestDb(tempDir());
+    const helper = threadedAnalysisThread(workerFile ?? '', db.name, {});
+    try {
+      await expect(helper.ready()).resolves.toBeUndefined();
+    } finally {
+      await helper.close();
+      db.close();
+    }
+  });
+
   it('fails the analysis with the reason when the thread cannot read the database', async () => {
     const helper = threadedAnalysisThread(workerFile ?? '', join(tempDir(), 'missing', 'driftline.db'), {});
     try {
+      await expect(helper.ready()).rejects.toThrowError(/analysis helper thread stopped: Cannot open database/);
       await expect(helper.activity({ connectionId: 1, runId: 1 }, { connectionId: 2, runId: 2 })).rejects.toThrowError(
         /analysis helper thread stopped: Cannot open database/,
       );

@@ -20,6 +20,8 @@ describe('worker snapshot store', () => {
     const app = connection(db, 'CRM');
     const store = createWorkerSnapshotStore(workerFile ?? '', db.name);
     try {
+      // Its thread and the analysis helper thread that thread starts are both up.
+      await expect(store.ready()).resolves.toBeUndefined();
       const runId = await store.beginRun(app);
       const sink = await store.sink(runId, app);
       await sink.users(Array.from({ length: 2500 }, (_, i) => user(`u${i}`)));

@@ -20,6 +20,8 @@ export interface SnapshotActivity {
  * starts them early and collects them when it needs them.
  */
 export interface AnalysisThread {
+  /** Settles once the thread is up: its modules loaded and its database open. */
+  ready(): Promise<void>;
   /** Correlation rules' candidate pairs (ruleJoin); the analysis has run ensureRuleIndexes for them. */
   ruleCandidates(app: SnapshotRef, idp: SnapshotRef, rules: readonly RuleKeys[]): Promise<CandidatePairs[]>;
   activity(app: SnapshotRef, idp: SnapshotRef): Promise<SnapshotActivity>;
@@ -45,6 +47,7 @@ function partsOf<T>(work: (onPart: (part: T) => void) => void): AsyncIterable<T>
 /** In this thread, on the analysis connection (runs from sources). */
 export function inlineAnalysisThread(db: Db): AnalysisThread {
   return {
+    ready: () => Promise.resolve(),
     ruleCandidates: (app, idp, rules) => Promise.resolve(rules.map((rule) => parseRuleJoin(ruleJoin(db, app, idp, rule)))),
     activity: (app, idp) => Promise.resolve({ app: activeByRes(db, app), idp: activeByRes(db, idp) }),
     groupPlan: (input) => Promise.resolve(groupPlan(db, input)),
@@ -55,7 +58,7 @@ export function inlineAnalysisThread(db: Db): AnalysisThread {
 }
 
 /** What the helper thread answers (analysis-worker.ts). */
-export type AnalysisMethod = 'ruleCandidates' | 'activity' | 'groupPlan' | 'staleMemberships' | 'missingMemberships';
+export type AnalysisMethod = 'ready' | 'ruleCandidates' | 'activity' | 'groupPlan' | 'staleMemberships' | 'missingMemberships';
 
 /** An ActivityTable as it crosses threads: its buffer moves instead of being copied. */
 export interface PackedActivity {
@@ -90,6 +93,9 @@ export function threadedAnalysisThread(workerFile: string, file: string, options
   const call = <T>(method: AnalysisMethod, ...args: unknown[]): Promise<T> => channel().call<T>(method, ...args);
   start();
   return {
+    async ready() {
+      await call('ready');
+    },
     async ruleCandidates(app, idp, rules) {
       return (await call<RuleJoin[]>('ruleCandidates', app, idp, rules)).map(parseRuleJoin);
     },

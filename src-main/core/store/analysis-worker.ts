@@ -17,6 +17,8 @@ const db = openReadConnection(file, nativeBinding ? { nativeBinding } : {});
 /** Answers a call; streamed answers send their parts through `part` and end with a null value. */
 function run(req: CallRequest<AnalysisMethod>, part: (value: unknown) => void): { value: unknown; transfer: ArrayBuffer[] } {
   switch (req.method) {
+    case 'ready':
+      return { value: null, transfer: [] };
     case 'ruleCandidates': {
       const [appRef, idpRef, rules] = req.args as [SnapshotRef, SnapshotRef, RuleKeys[]];
       return { value: rules.map((rule) => ruleJoin(db, appRef, idpRef, rule)), transfer: [] };

@@ -21,6 +21,8 @@ export interface SnapshotStore {
   sink(runId: number, connectionId: number): Promise<SnapshotSink>;
   completeRun(runId: number, result: RunResult): Promise<{ totals: SnapshotTotals; changes: SnapshotChanges }>;
   failRun(runId: number, state: 'failed' | 'cancelled', error: ErrorInfo): Promise<void>;
+  /** Settles once the store's threads are up (its own and the analysis helper's), or rejects with why they are not. */
+  ready(): Promise<void>;
   /** Compares an app's latest complete snapshot with the IdP's and records the findings. */
   analyze(app: AnalyzeTarget & { config: ScimAppConfig }, idp: AnalyzeTarget): Promise<AnalysisOutcome>;
   /**
@@ -141,6 +143,7 @@ export function openLocalStore(file: string, options: Pick<OpenOptions, 'nativeB
       writers.delete(runId);
       return Promise.resolve();
     },
+    ready: () => helper.ready(),
     analyze(app, idp) {
       batch.flush();
       return analyzeApp(db, app, idp, helper);

@@ -39,6 +39,8 @@ async function handle(req: StoreRequest): Promise<unknown> {
     case 'failRun':
       sinks.delete(Number(a));
       return store.failRun(Number(a), b as 'failed' | 'cancelled', c as Parameters<typeof store.failRun>[2]);
+    case 'ready':
+      return store.ready();
     case 'analyze':
       return store.analyze(a as Parameters<typeof store.analyze>[0], b as Parameters<typeof store.analyze>[1]);
     case 'close':

@@ -6,7 +6,7 @@ import { createCallChannel, type CallChannel, type CallRequest, type ChannelEndp
 // The request/reply protocol of the snapshot store's worker thread (snapshot-worker.ts), and its
 // one client: the main thread's store and each sync worker's page sink talk to it through this.
 
-export type StoreMethod = 'beginRun' | 'sink' | 'users' | 'groups' | 'members' | 'completeRun' | 'failRun' | 'analyze' | 'close';
+export type StoreMethod = 'beginRun' | 'sink' | 'users' | 'groups' | 'members' | 'completeRun' | 'failRun' | 'ready' | 'analyze' | 'close';
 
 /** One call of a store method, as the store worker receives it. */
 export type StoreRequest = CallRequest<StoreMethod>;

@@ -38,6 +38,9 @@ export function createWorkerSnapshotStore(
       await channel.drain(runId).catch(() => undefined);
       return channel.call('failRun', runId, state, error);
     },
+    async ready() {
+      await channel.call('ready');
+    },
     analyze: (app, idp) => channel.call('analyze', app, idp),
     openPort() {
       const { port1, port2 } = new MessageChannel();
