@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { scimAppSchema } from '../../src-main/core/config/schema';
 import { analyzeApp } from '../../src-main/core/findings/analyze-app';
 import { listFindings } from '../../src-main/core/store/findings.repo';
-import { inlineAnalysisThread, threadedAnalysisThread } from '../../src-main/core/store/analysis-thread';
+import { inlineAnalysisThread, threadedAnalysisThread, type AnalysisThread } from '../../src-main/core/store/analysis-thread';
+import type { Db } from '../../src-main/core/store/database';
+import { DriftlineError } from '../../src-main/core/errors';
 import { builtWorkerFile } from '../../src-main/core/util/built-worker';
 import { group, user } from '../helpers/snapshot-builders';
 import { completeSnapshot, connection, openTestDb } from '../helpers/store';
@@ -26,11 +28,19 @@ const config = scimAppSchema.parse({
   groups: { match: 'displayName' },
 });
 
-async function membershipFindings(threaded: boolean): Promise<string[]> {
+const people = ['ann', 'bob', 'cy', 'dee'];
+const appGroups = [
+  group('ag1', 'Sales', ['a-ann', 'a-cy']),
+  group('ag2', 'Ops', ['a-cy']),
+  group('ag3', 'Eng', ['a-ann', 'a-dee']),
+  group('ag4', 'HR', []),
+  group('ag5', 'Legal', ['a-dee']),
+];
+
+async function tenant(): Promise<{ db: Db; app: number; idp: number }> {
   const db = openTestDb(tempDir());
   const idp = connection(db, 'HR', 'idp');
   const app = connection(db, 'CRM', 'app');
-  const people = ['ann', 'bob', 'cy', 'dee'];
   await completeSnapshot(db, idp, {
     users: people.map((p) => user(`i-${p}`, { userName: `${p}@x.com` })),
     groups: [
@@ -43,23 +53,27 @@ async function membershipFindings(threaded: boolean): Promise<string[]> {
   });
   // Ann's account is matched by its externalId, the others by userName; five mapped groups come
   // back from the helper thread in several parts.
-  await completeSnapshot(db, app, {
-    users: people.map((p) => user(`a-${p}`, { userName: `${p}@x.com`, ...(p === 'ann' ? { externalId: 'i-ann' } : {}) })),
-    groups: [
-      group('ag1', 'Sales', ['a-ann', 'a-cy']),
-      group('ag2', 'Ops', ['a-cy']),
-      group('ag3', 'Eng', ['a-ann', 'a-dee']),
-      group('ag4', 'HR', []),
-      group('ag5', 'Legal', ['a-dee']),
-    ],
-  });
-  const helper = threaded ? threadedAnalysisThread(workerFile ?? '', db.name, {}) : inlineAnalysisThread(db);
+  await completeSnapshot(db, app, { users: appUsers(), groups: appGroups });
+  return { db, app, idp };
+}
+
+function appUsers(): ReturnType<typeof user>[] {
+  return people.map((p) => user(`a-${p}`, { userName: `${p}@x.com`, ...(p === 'ann' ? { externalId: 'i-ann' } : {}) }));
+}
+
+function analyze(t: { db: Db; app: number; idp: number }, helper: AnalysisThread): ReturnType<typeof analyzeApp> {
+  return analyzeApp(t.db, { connectionId: t.app, name: 'CRM', config }, { connectionId: t.idp, name: 'HR' }, helper);
+}
+
+async function membershipFindings(threaded: boolean): Promise<string[]> {
+  const t = await tenant();
+  const helper = threaded ? threadedAnalysisThread(workerFile ?? '', t.db.name, {}) : inlineAnalysisThread(t.db);
   try {
-    await analyzeApp(db, { connectionId: app, name: 'CRM', config }, { connectionId: idp, name: 'HR' }, helper);
+    await analyze(t, helper);
   } finally {
     await helper.close();
   }
-  return listFindings(db, { statuses: ['open'] })
+  return listFindings(t.db, { statuses: ['open'] })
     .map((f) => `${f.type} ${f.group ?? ''} ${f.userName ?? ''}`)
     .sort();
 }
@@ -76,6 +90,31 @@ describe('analysis helper thread', () => {
       'stale_membership Sales cy@x.com',
     ]);
     expect(await membershipFindings(true)).toEqual(inline);
+  });
+
+  it('records nothing, and leaves the connection as it was, when the helper thread fails mid-answer', async () => {
+    const t = await tenant();
+    const inline = inlineAnalysisThread(t.db);
+    await analyze(t, inline);
+    const before = listFindings(t.db);
+    // A newer app snapshot whose stale memberships are new findings, recorded before the failure.
+    await completeSnapshot(t.db, t.app, { users: appUsers(), groups: appGroups.map((g) => group(g.id, g.displayName ?? '', ['a-ann', 'a-bob', 'a-cy', 'a-dee'])) });
+    const failing: AnalysisThread = {
+      ...inline,
+      missingMemberships: (input) =>
+        (async function* () {
+          yield* inline.missingMemberships(input);
+          throw new DriftlineError('internal', 'The analysis helper thread exited (code 1).');
+        })(),
+    };
+    await expect(analyze(t, failing)).rejects.toThrowError('helper thread exited');
+    expect(t.db.inTransaction).toBe(false);
+    expect(t.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    expect(listFindings(t.db)).toEqual(before);
+    expect(t.db.prepare('SELECT count(*) FROM analyses').pluck().get()).toBe(1);
+    // The connection records the next analysis as usual.
+    const next = await analyze(t, inline);
+    expect(next.analyzed && next.counts.opened).toBeGreaterThan(0);
   });
 
   it('is ready once its thread has opened the database', async () => {

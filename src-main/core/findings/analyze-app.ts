@@ -2,7 +2,7 @@ import { compileRule } from '../analysis/match-keys';
 import { attributeDifferences, compileMappings } from '../analysis/attribute-drift';
 import { correlate, type Correlation } from '../analysis/correlate';
 import { missingMembershipFindings, orphanedGroupFindings, staleMembershipFindings } from '../analysis/group-findings';
-import type { SnapshotUser } from '../analysis/types';
+import type { FindingDraft, SnapshotUser } from '../analysis/types';
 import { userFindings } from '../analysis/user-findings';
 import type { ScimAppConfig } from '../config/schema';
 import { ensureRuleIndexes, groupMembers, ruleCandidates, snapshotGroups, unreadGroups, userDirectory } from '../store/analysis.repo';
@@ -11,7 +11,7 @@ import type { PairsJson, SnapshotRef } from '../store/snapshot-sql';
 import { inlineAnalysisThread, type AnalysisThread } from '../store/analysis-thread';
 import type { Coverage } from '../model';
 import type { Db } from '../store/database';
-import { prepareDraft, recordAnalysis, type AnalysisCounts, type PreparedDraft } from '../store/findings.repo';
+import { beginAnalysisRecording, prepareDraft, type AnalysisCounts, type PreparedDraft } from '../store/findings.repo';
 import { latestCompleteRun } from '../store/runs.repo';
 
 export interface AnalyzeTarget {
@@ -22,6 +22,10 @@ export interface AnalyzeTarget {
 export type AnalysisOutcome =
   | { app: string; analyzed: true; analysisId: number; counts: AnalysisCounts; notes: string[]; idpRunId: number; appRunId: number }
   | { app: string; analyzed: false; reason: string };
+
+function* prepared(drafts: Iterable<FindingDraft>): Generator<PreparedDraft> {
+  for (const d of drafts) yield prepareDraft(d);
+}
 
 const PAIRS_SLICE = 4096;
 
@@ -88,8 +92,6 @@ export async function analyzeApp(
   const refs = { app: { connectionId: app.connectionId, runId: appRun.id }, idp: { connectionId: idp.connectionId, runId: idpRun.id } };
   const names = { app: app.name, idp: idp.name };
   const notes: string[] = [];
-  // Lists of drafts, recorded in this order.
-  const drafts: Array<Iterable<PreparedDraft>> = [];
   const noCoverage: Coverage = { users: false, inactiveUsers: false, groups: false, memberships: 'none', notes: [] };
   const coverage = { app: appRun.coverage ?? noCoverage, idp: idpRun.coverage ?? noCoverage };
 
@@ -98,9 +100,10 @@ export async function analyzeApp(
   // rules' indexes, made here on the write connection.
   ensureRuleIndexes(db, rules);
   const laterRules = rules.length > 1 ? helper.ruleCandidates(refs.app, refs.idp, rules.slice(1)) : Promise.resolve([]);
-  const activity = helper.activity(refs.app, refs.idp);
-  // Worked out by the helper thread while this one correlates the accounts.
+  // Worked out by the helper thread while this one correlates the accounts, in the order they are
+  // needed: the group plan before the pairs are ready, everyone's `active` after the drift query.
   const plan = app.config.groups ? helper.groupPlan({ ...refs, groups: app.config.groups, coverage, names }) : null;
+  const activity = helper.activity(refs.app, refs.idp);
   // Observed below; a failure before then must not surface as an unhandled rejection.
   laterRules.catch(() => undefined);
   activity.catch(() => undefined);
@@ -115,8 +118,7 @@ export async function analyzeApp(
   const diffInput = groups?.comparable ? { app: refs.app, idp: refs.idp, pairs, groupPairs: JSON.stringify(groups.comparable) } : null;
   const diff = diffInput && { stale: helper.staleMemberships(diffInput), missing: helper.missingMemberships(diffInput) };
 
-  // Everyone is held as `active` by resource; whole records are read only for the users findings are about.
-  const { app: appUsers, idp: idpUsers } = await activity;
+  // Whole records are read only for the users findings are about.
   const appDirectory = userDirectory(db, refs.app);
   const idpDirectory = userDirectory(db, refs.idp);
   const appUser = (res: number): SnapshotUser => appDirectory.get(res);
@@ -135,6 +137,8 @@ export async function analyzeApp(
   });
   appDirectory.preload(driftApp);
   idpDirectory.preload(driftIdp);
+  // Everyone is held as `active` by resource.
+  const { app: appUsers, idp: idpUsers } = await activity;
   const scope = scopeOf(db, app.config, refs.idp, notes);
   const users = userFindings({
     appConnectionId: app.connectionId,
@@ -151,47 +155,45 @@ export async function analyzeApp(
     differences: (a, i) => (mayDiffer(a) ? attributeDifferences(appUser(a), () => appDirectory.raw(a), idpUser(i), mappings) : []),
   });
   notes.push(...users.notes);
-  drafts.push(users.findings.map(prepareDraft));
 
-  if (groups && diff) {
-    // Prefer an account that is active; the lowest resource id (oldest) among equals.
+  // Findings are recorded as they come: each part of the membership differences is recorded while
+  // the helper thread works out the next, and none is held until the end.
+  const recording = beginAnalysisRecording(db, { appConnectionId: app.connectionId, idpRunId: idpRun.id, appRunId: appRun.id });
+  try {
+    recording.add(prepared(users.findings));
+    if (groups && diff) {
+      // Prefer an account that is active; the lowest resource id (oldest) among equals.
     const accountOf = (idpRes: number): number | undefined => {
-      const accounts = correlation.accountsOf(idpRes);
-      return accounts.find((r) => appUsers.get(r) === true) ?? accounts[0];
-    };
-    const input = {
-      appConnectionId: app.connectionId,
-      names,
-      appGroups: new Map(groups.appGroups.map((g) => [g.res, g])),
-      appUsers,
-      idpUsers,
-      appUser,
-      idpUser,
-      accountOf,
-    };
-    // Each part becomes findings as it comes, while the helper thread works out the next.
-    for await (const stale of diff.stale) {
-      appDirectory.preload(stale.map(([, u]) => u).filter((u) => appUsers.has(u)));
-      drafts.push(Array.from(staleMembershipFindings(input, stale), prepareDraft));
-    }
+        const accounts = correlation.accountsOf(idpRes);
+        return accounts.find((r) => appUsers.get(r) === true) ?? accounts[0];
+      };
+      const input = {
+        appConnectionId: app.connectionId,
+        names,
+        appGroups: new Map(groups.appGroups.map((g) => [g.res, g])),
+        appUsers,
+        idpUsers,
+        appUser,
+        idpUser,
+        accountOf,
+      };
+      for await (const stale of diff.stale) {
+        appDirectory.preload(stale.map(([, u]) => u).filter((u) => appUsers.has(u)));
+        recording.add(prepared(staleMembershipFindings(input, stale)));
+      }
     for await (const missing of diff.missing) {
-      appDirectory.preload(missing.flatMap(([, i]) => accountOf(i) ?? []));
-      idpDirectory.preload(missing.map(([, i]) => i));
-      drafts.push(Array.from(missingMembershipFindings(input, missing), prepareDraft));
+        appDirectory.preload(missing.flatMap(([, i]) => accountOf(i) ?? []));
+        idpDirectory.preload(missing.map(([, i]) => i));
+        recording.add(prepared(missingMembershipFindings(input, missing)));
+      }
     }
-  }
   if (groups && coverage.idp.groups && !app.config.groups?.only) {
-    drafts.push(orphanedGroupFindings(app.connectionId, names, groups.appGroups, groups.pairs).map(prepareDraft));
-  }
-
-  const { analysisId, counts } = recordAnalysis(db, {
-    appConnectionId: app.connectionId,
-    idpRunId: idpRun.id,
-    appRunId: appRun.id,
-    drafts: (function* () {
-      for (const part of drafts) yield* part;
-    })(),
-    notes,
-  });
+      recording.add(prepared(orphanedGroupFindings(app.connectionId, names, groups.appGroups, groups.pairs)));
+    }
+    const { analysisId, counts } = recording.finish(notes);
   return { app: app.name, analyzed: true, analysisId, counts, notes, idpRunId: idpRun.id, appRunId: appRun.id };
+  } catch (err) {
+    recording.abort();
+    throw err;
+  }
 }

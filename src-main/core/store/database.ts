@@ -55,29 +55,32 @@ export function openReadConnection(file: string, options: Pick<OpenOptions, 'nat
 }
 
 /** Runs one transaction with a connection setting changed, and restores the setting after it. */
-function transactionWith<T>(db: Db, pragma: 'synchronous' | 'wal_autocheckpoint', value: string | number, work: () => T): T {
+/** Sets a connection setting until the returned function restores it. */
+function withSetting(db: Db, pragma: 'synchronous' | 'wal_autocheckpoint', value: string | number): () => void {
   const previous = db.pragma(pragma, { simple: true }) as number;
   db.pragma(`${pragma} = ${value}`);
-  try {
-    return db.transaction(work)();
-  } finally {
-    db.pragma(`${pragma} = ${previous}`);
-  }
+  return () => db.pragma(`${pragma} = ${previous}`);
 }
 
 /** Runs one transaction with synchronous=FULL on a connection that normally commits with less. */
 export function durably<T>(db: Db, work: () => T): T {
-  return transactionWith(db, 'synchronous', 'FULL', work);
+  const restore = withSetting(db, 'synchronous', 'FULL');
+  try {
+    return db.transaction(work)();
+  } finally {
+    restore();
+  }
 }
 
 /**
- * Runs one transaction whose commit does not checkpoint the WAL. A commit that leaves the WAL over
- * wal_autocheckpoint pages first copies every frame into the database, the pages the sync before it
- * wrote too: ~0.1 s after a 100k-user sync, in the commit that ends an analysis. The store checkpoints
- * once the analysis's outcome is out (snapshot-worker), and any later commit would.
+ * Makes the connection's commits leave the WAL unchecked until the returned function is called. A
+ * commit that leaves the WAL over wal_autocheckpoint pages first copies every frame into the
+ * database, the pages the sync before it wrote too: ~0.1 s after a 100k-user sync, in the commit that
+ * ends an analysis. The store checkpoints once the analysis's outcome is out (snapshot-worker), and
+ * any later commit would.
  */
-export function withoutCheckpoint<T>(db: Db, work: () => T): T {
-  return transactionWith(db, 'wal_autocheckpoint', 0, work);
+export function withoutCheckpoint(db: Db): () => void {
+  return withSetting(db, 'wal_autocheckpoint', 0);
 }
 
 /** Copies what it can of the WAL into the database without waiting for readers or writers. */

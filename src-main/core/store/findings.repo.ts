@@ -3,10 +3,7 @@ import type { FindingDto, FindingStatus, FindingType, Severity } from '../../con
 import type { FindingDraft } from '../analysis/types';
 import { withoutCheckpoint, type Db } from './database';
 
-export interface AnalysisRecord {
-  appConnectionId: number;
-  idpRunId: number;
-  appRunId: number;
+export interface AnalysisRecord extends AnalysisRuns {
   /** Consumed once, inside the transaction. */
   drafts: Iterable<PreparedDraft>;
   notes: readonly string[];
@@ -79,21 +76,56 @@ function content(d: FindingDraft, details: string, contentHash: string): Array<s
   return [d.severity, d.message, d.userName, d.groupName, d.attribute, d.idpValue, d.appValue, d.appRemoteId, d.idpRemoteId, d.matchRule, details, contentHash];
 }
 
+/** The runs one analysis compared. */
+export interface AnalysisRuns {
+  appConnectionId: number;
+  idpRunId: number;
+  appRunId: number;
+}
+
+/** One analysis being recorded: its findings go in as the analysis derives them, in one transaction. */
+export interface AnalysisRecording {
+  /** Records drafts; of drafts with the same key, the first recorded wins. */
+  add(drafts: Iterable<PreparedDraft>): void;
+  /** Resolves the findings not seen, records the analysis itself, and commits. */
+  finish(notes: readonly string[]): { analysisId: number; counts: AnalysisCounts };
+  /** Rolls back everything this recording wrote. */
+  abort(): void;
+}
+
 /**
- * Records one analysis and moves every finding of the app through its lifecycle, in one transaction:
- * new drift opens a finding, drift that is gone resolves it, drift that comes back reopens it.
- * A finding fixed by Driftline stays `fixed` until a newer app snapshot confirms (resolved) or
- * contradicts (reopened) the fix. Accepted findings stay accepted while the drift lasts.
- * The commit leaves the WAL checkpoint to after the analysis (withoutCheckpoint).
+ * Opens the transaction that records one analysis and moves every finding of the app through its
+ * lifecycle: new drift opens a finding, drift that is gone resolves it, drift that comes back
+ * reopens it. A finding fixed by Driftline stays `fixed` until a newer app snapshot confirms
+ * (resolved) or contradicts (reopened) the fix. Accepted findings stay accepted while the drift lasts.
+ *
+ * The analysis records each part of its findings as soon as it has it, while its helper thread
+ * works out the next, so only the last part and finish() follow the helper's last answer. Between
+ * calls the connection must serve nothing else (the store's thread takes one request at a time).
+ * BEGIN IMMEDIATE takes the write lock at once: a deferred transaction that read first could not
+ * upgrade if another connection wrote in between. The commit leaves the WAL checkpoint to after
+ * the analysis (withoutCheckpoint).
  */
-export function recordAnalysis(db: Db, rec: AnalysisRecord): { analysisId: number; counts: AnalysisCounts } {
-  return withoutCheckpoint(db, () => {
+export function beginAnalysisRecording(db: Db, runs: AnalysisRuns): AnalysisRecording {
+  const end = withoutCheckpoint(db);
+  db.exec('BEGIN IMMEDIATE');
+  let open = true;
+  const close = (sql: 'COMMIT' | 'ROLLBACK'): void => {
+    if (!open) return;
+    open = false;
+    try {
+      db.exec(sql);
+    } finally {
+      end();
+    }
+  };
+  try {
     const now = new Date().toISOString();
     const existing = new Map(
       (
         db
           .prepare('SELECT id, key, status, app_run_id AS appRunId, lower(hex(content_hash)) AS contentHash FROM findings WHERE app_connection_id = ?')
-          .all(rec.appConnectionId) as ExistingFinding[]
+          .all(runs.appConnectionId) as ExistingFinding[]
       ).map((f) => [f.key, f]),
     );
     // Parameters are positional: named ones cost an object per finding on a 25k-finding analysis.
@@ -122,26 +154,27 @@ export function recordAnalysis(db: Db, rec: AnalysisRecord): { analysisId: numbe
       db
         .prepare('SELECT finding_key FROM exceptions WHERE app_connection_id = ? AND revoked_at IS NULL AND expires_at > ?')
         .pluck()
-        .all(rec.appConnectionId, now) as string[],
+        .all(runs.appConnectionId, now) as string[],
     );
     const counts: AnalysisCounts = { opened: 0, reopened: 0, stillOpen: 0, resolved: 0, byType: {} };
     const present = new Set<string>();
-    for (const d of rec.drafts) {
-      if (present.has(d.key)) continue;
+
+    const add = (d: PreparedDraft): void => {
+      if (present.has(d.key)) return;
       present.add(d.key);
       counts.byType[d.type] = (counts.byType[d.type] ?? 0) + 1;
       const old = existing.get(d.key);
       if (!old) {
-        insert.run(d.key, rec.appConnectionId, d.type, now, now, rec.idpRunId, rec.appRunId, ...d.content);
+        insert.run(d.key, runs.appConnectionId, d.type, now, now, runs.idpRunId, runs.appRunId, ...d.content);
         counts.opened++;
-        continue;
+        return;
       }
       let status: FindingStatus = old.status;
       if (old.status === 'resolved') {
         status = 'open';
         event.run(old.id, now, 'open', 'drift is back');
         counts.reopened++;
-      } else if (old.status === 'fixed' && old.appRunId !== null && rec.appRunId > old.appRunId) {
+      } else if (old.status === 'fixed' && old.appRunId !== null && runs.appRunId > old.appRunId) {
         status = 'open';
         event.run(old.id, now, 'open', 'still present after the fix');
         counts.reopened++;
@@ -153,30 +186,67 @@ export function recordAnalysis(db: Db, rec: AnalysisRecord): { analysisId: numbe
         counts.stillOpen++;
         if (old.contentHash === d.contentHash) {
           unchanged.push(old.id);
-          continue;
+          return;
         }
       }
-      update.run(status, now, rec.idpRunId, status === 'fixed' ? old.appRunId : rec.appRunId, ...d.content, old.id);
-    }
-    touch.run(now, rec.idpRunId, rec.appRunId, JSON.stringify(unchanged));
-    db.prepare(`INSERT INTO finding_events (finding_id, at, status, note) SELECT id, ?, 'open', 'first seen' FROM findings WHERE id > ? ORDER BY id`).run(
-      now,
-      lastIdBefore,
-    );
-    for (const old of existing.values()) {
-      if (present.has(old.key) || old.status === 'resolved') continue;
-      if (old.status === 'fixed' && old.appRunId !== null && rec.appRunId <= old.appRunId) continue;
-      resolve.run(now, old.id);
-      event.run(old.id, now, 'resolved', old.status === 'fixed' ? 'fix confirmed by a new snapshot' : 'drift no longer present');
-      counts.resolved++;
-    }
+      update.run(status, now, runs.idpRunId, status === 'fixed' ? old.appRunId : runs.appRunId, ...d.content, old.id);
+    };
+
+    const finish = (notes: readonly string[]): { analysisId: number; counts: AnalysisCounts } => {
+      touch.run(now, runs.idpRunId, runs.appRunId, JSON.stringify(unchanged));
+      db.prepare(`INSERT INTO finding_events (finding_id, at, status, note) SELECT id, ?, 'open', 'first seen' FROM findings WHERE id > ? ORDER BY id`).run(
+        now,
+        lastIdBefore,
+      );
+      for (const old of existing.values()) {
+        if (present.has(old.key) || old.status === 'resolved') continue;
+        if (old.status === 'fixed' && old.appRunId !== null && runs.appRunId <= old.appRunId) continue;
+        resolve.run(now, old.id);
+        event.run(old.id, now, 'resolved', old.status === 'fixed' ? 'fix confirmed by a new snapshot' : 'drift no longer present');
+        counts.resolved++;
+      }
     const analysisId = Number(
-      db
-        .prepare('INSERT INTO analyses (app_connection_id, idp_run_id, app_run_id, at, counts_json, notes_json) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(rec.appConnectionId, rec.idpRunId, rec.appRunId, now, JSON.stringify(counts), JSON.stringify(rec.notes)).lastInsertRowid,
-    );
-    return { analysisId, counts };
-  });
+        db
+          .prepare('INSERT INTO analyses (app_connection_id, idp_run_id, app_run_id, at, counts_json, notes_json) VALUES (?, ?, ?, ?, ?, ?)')
+          .run(runs.appConnectionId, runs.idpRunId, runs.appRunId, now, JSON.stringify(counts), JSON.stringify(notes)).lastInsertRowid,
+      );
+      return { analysisId, counts };
+    };
+
+    // A statement that fails inside the transaction ends the recording: what it wrote is rolled back.
+    const guarded =
+      <A extends unknown[], R>(work: (...args: A) => R) =>
+      (...args: A): R => {
+        if (!open) throw new Error('this analysis recording has ended');
+        try {
+          return work(...args);
+        } catch (err) {
+          close('ROLLBACK');
+          throw err;
+        }
+      };
+    return {
+      add: guarded((drafts: Iterable<PreparedDraft>) => {
+        for (const d of drafts) add(d);
+      }),
+      finish: guarded((notes: readonly string[]) => {
+        const outcome = finish(notes);
+        close('COMMIT');
+        return outcome;
+      }),
+      abort: () => close('ROLLBACK'),
+    };
+  } catch (err) {
+    close('ROLLBACK');
+    throw err;
+  }
+}
+
+/** Records one analysis whose findings are all at hand (beginAnalysisRecording, in one go). */
+export function recordAnalysis(db: Db, rec: AnalysisRecord): { analysisId: number; counts: AnalysisCounts } {
+  const recording = beginAnalysisRecording(db, rec);
+  recording.add(rec.drafts);
+  return recording.finish(rec.notes);
 }
 
 export interface FindingFilter {
