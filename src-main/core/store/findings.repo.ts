@@ -141,11 +141,16 @@ export function beginAnalysisRecording(db: Db, runs: AnalysisRuns): AnalysisReco
          ${CONTENT_COLUMNS.map((c) => (c === 'content_hash' ? `${c} = unhex(?)` : `${c} = ?`)).join(', ')}
        WHERE id = ?`,
     );
-    // Most findings of a re-analysis are the same as last time: one statement touches them all.
-    const touch = db.prepare(
+    // Most findings of a re-analysis are the same as last time: one statement per add() touches
+    // them, so finish() is left with the last part's.
+    const touchStatement = db.prepare(
       'UPDATE findings SET last_seen_at = ?, idp_run_id = ?, app_run_id = ? WHERE id IN (SELECT value FROM json_each(?))',
     );
-    const unchanged: number[] = [];
+    let unchanged: number[] = [];
+    const touch = (): void => {
+      if (unchanged.length > 0) touchStatement.run(now, runs.idpRunId, runs.appRunId, JSON.stringify(unchanged));
+      unchanged = [];
+    };
     const resolve = db.prepare(`UPDATE findings SET status = 'resolved', resolved_at = ? WHERE id = ?`);
     const event = db.prepare('INSERT INTO finding_events (finding_id, at, status, note) VALUES (?, ?, ?, ?)');
 
@@ -193,7 +198,6 @@ export function beginAnalysisRecording(db: Db, runs: AnalysisRuns): AnalysisReco
     };
 
     const finish = (notes: readonly string[]): { analysisId: number; counts: AnalysisCounts } => {
-      touch.run(now, runs.idpRunId, runs.appRunId, JSON.stringify(unchanged));
       db.prepare(`INSERT INTO finding_events (finding_id, at, status, note) SELECT id, ?, 'open', 'first seen' FROM findings WHERE id > ? ORDER BY id`).run(
         now,
         lastIdBefore,
@@ -228,6 +232,7 @@ export function beginAnalysisRecording(db: Db, runs: AnalysisRuns): AnalysisReco
     return {
       add: guarded((drafts: Iterable<PreparedDraft>) => {
         for (const d of drafts) add(d);
+        touch();
       }),
       finish: guarded((notes: readonly string[]) => {
         const outcome = finish(notes);

@@ -21,7 +21,7 @@ export interface MembershipDiffInput {
  * turns one part into findings while the helper thread works out the next, instead of waiting for
  * all of them at the end of its critical path.
  */
-const PARTS = 4;
+const PARTS = 8;
 
 // CROSS JOIN fixes the loop order in both queries: one pass over one side's memberships of the
 // mapped groups, with a primary-key probe of the other side per membership (there are no planner
