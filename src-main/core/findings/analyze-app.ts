@@ -163,7 +163,7 @@ export async function analyzeApp(
     recording.add(prepared(users.findings));
     if (groups && diff) {
       // Prefer an account that is active; the lowest resource id (oldest) among equals.
-    const accountOf = (idpRes: number): number | undefined => {
+      const accountOf = (idpRes: number): number | undefined => {
         const accounts = correlation.accountsOf(idpRes);
         return accounts.find((r) => appUsers.get(r) === true) ?? accounts[0];
       };
@@ -181,17 +181,17 @@ export async function analyzeApp(
         appDirectory.preload(stale.map(([, u]) => u).filter((u) => appUsers.has(u)));
         recording.add(prepared(staleMembershipFindings(input, stale)));
       }
-    for await (const missing of diff.missing) {
+      for await (const missing of diff.missing) {
         appDirectory.preload(missing.flatMap(([, i]) => accountOf(i) ?? []));
         idpDirectory.preload(missing.map(([, i]) => i));
         recording.add(prepared(missingMembershipFindings(input, missing)));
       }
     }
-  if (groups && coverage.idp.groups && !app.config.groups?.only) {
+    if (groups && coverage.idp.groups && !app.config.groups?.only) {
       recording.add(prepared(orphanedGroupFindings(app.connectionId, names, groups.appGroups, groups.pairs)));
     }
     const { analysisId, counts } = recording.finish(notes);
-  return { app: app.name, analyzed: true, analysisId, counts, notes, idpRunId: idpRun.id, appRunId: appRun.id };
+    return { app: app.name, analyzed: true, analysisId, counts, notes, idpRunId: idpRun.id, appRunId: appRun.id };
   } catch (err) {
     recording.abort();
     throw err;

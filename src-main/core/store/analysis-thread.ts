@@ -4,7 +4,7 @@ import { DriftlineError } from '../errors';
 import { builtWorkerFile } from '../util/built-worker';
 import { createCallChannel, type CallChannel } from '../util/call-channel';
 import type { CandidatePairs } from '../analysis/correlate';
-import { activeByRes, parseRuleJoin, ruleJoin, type RuleJoin, type RuleKeys } from './analysis.repo';
+import { activeByRes, parseRuleJoin, ruleCandidates, type RuleJoin, type RuleKeys } from './analysis.repo';
 import { groupPlan, type GroupPlan, type GroupPlanInput } from './group-plan.repo';
 import { missingMemberships, staleMemberships, type MembershipDiffInput, type MembershipPairs } from './membership-diff.repo';
 import type { SnapshotRef } from './snapshot-sql';
@@ -48,7 +48,7 @@ function partsOf<T>(work: (onPart: (part: T) => void) => void): AsyncIterable<T>
 export function inlineAnalysisThread(db: Db): AnalysisThread {
   return {
     ready: () => Promise.resolve(),
-    ruleCandidates: (app, idp, rules) => Promise.resolve(rules.map((rule) => parseRuleJoin(ruleJoin(db, app, idp, rule)))),
+    ruleCandidates: (app, idp, rules) => Promise.resolve(ruleCandidates(db, app, idp, rules)),
     activity: (app, idp) => Promise.resolve({ app: activeByRes(db, app), idp: activeByRes(db, idp) }),
     groupPlan: (input) => Promise.resolve(groupPlan(db, input)),
     staleMemberships: (input) => partsOf((onPart) => staleMemberships(db, input, onPart)),

@@ -54,7 +54,6 @@ export function openReadConnection(file: string, options: Pick<OpenOptions, 'nat
   return db;
 }
 
-/** Runs one transaction with a connection setting changed, and restores the setting after it. */
 /** Sets a connection setting until the returned function restores it. */
 function withSetting(db: Db, pragma: 'synchronous' | 'wal_autocheckpoint', value: string | number): () => void {
   const previous = db.pragma(pragma, { simple: true }) as number;

@@ -49,7 +49,7 @@ export interface PreparedDraft {
   contentHash: string;
 }
 
-/** Done before the recording transaction where it can be: the analysis prepares drafts while it waits for the helper thread. */
+/** A draft's columns, details JSON and content hash, worked out as the analysis hands each draft to its recording. */
 export function prepareDraft(d: FindingDraft): PreparedDraft {
   const details = JSON.stringify(d.details);
   const contentHash = draftHash(d, details);
